@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Run a command inside the project's Python environment, creating it first if it is missing.
+#
+#   ./env.sh python scripts/train_shallow.py     # pinned stack (the course's: Python 3.6, TF 1.8)
+#   STACK=modern ./env.sh python -m pytest       # modern stack (Python 3.11, TF 2.x via tf.compat.v1)
+#
+# The environment lives in .venv-<stack>/ and is rebuilt when its requirements file changes,
+# so running this twice is cheap and safe.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+stack=${STACK:-pinned}
+
+case "$stack" in
+  pinned) want=3.6; reqs=(requirements.txt requirements-test.txt) ;;
+  modern) want=3.11; reqs=(requirements-modern.txt) ;;
+  *) echo "error: STACK must be 'pinned' or 'modern', not '$stack'" >&2; exit 2 ;;
+esac
+venv="$root/.venv-$stack"
+
+find_python() {
+  # 1. an explicit choice, 2. pythonX.Y on PATH, 3. the newest pyenv install of X.Y.
+  local var="PYTHON${want/./}" cand
+  if [ -n "${!var:-}" ]; then echo "${!var}"; return 0; fi
+  if cand=$(command -v "python$want" 2>/dev/null) && "$cand" -c 'import venv' 2>/dev/null; then
+    echo "$cand"; return 0
+  fi
+  local proot
+  proot=$( (pyenv root 2>/dev/null) || echo "${PYENV_ROOT:-$HOME/.pyenv}")
+  for cand in $(ls -d "$proot"/versions/"$want".* 2>/dev/null | sort -V -r); do
+    if [ -x "$cand/bin/python$want" ]; then echo "$cand/bin/python$want"; return 0; fi
+  done
+  return 1
+}
+
+stamp() { (cd "$root" && cat "${reqs[@]}") | sha256sum | cut -d' ' -f1; }
+
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$(stamp)" ]; then
+  if ! py=$(find_python); then
+    if [ "$stack" = pinned ]; then
+      echo "error: Python 3.6 not found (the pinned TensorFlow 1.8 stack installs only on 3.6). Install it (e.g. 'pyenv install 3.6.15') or set PYTHON36=/path/to/python3.6; or use the modern stack: STACK=modern ./env.sh $*" >&2
+    else
+      echo "error: Python 3.11 not found for the modern stack. Install it (e.g. 'pyenv install 3.11') or set PYTHON311=/path/to/python3.11." >&2
+    fi
+    exit 2
+  fi
+  echo "env.sh: creating the $stack environment in $venv with $py (one time, about a minute)" >&2
+  rm -rf "$venv"
+  "$py" -m venv "$venv"
+  # A fresh 3.6 venv ships pip 18, whose resolver cannot install this stack: upgrade it first.
+  if [ "$stack" = pinned ]; then
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pip==21.3.1"
+  fi
+  req_args=()
+  for r in "${reqs[@]}"; do req_args+=(-r "$root/$r"); done
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${req_args[@]}"
+  stamp > "$venv/.requirements.sha256"
+fi
+
+export VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}   # keep TensorFlow's C++ start-up chatter out of the output
+cd "$root"
+if [ $# -eq 0 ]; then
+  echo "env.sh: the $stack environment is ready in $venv" >&2
+  exit 0
+fi
+exec "$@"

@@ -1,0 +1,83 @@
+"""Graph pieces shared by the three TF models: inputs, parameters, activations and the cost.
+
+Names follow the course so that TensorBoard's graph reads like its computation graphs:
+placeholders ``X``, ``Y``; per-layer scopes ``layer_1/W1``, ``layer_1/Z1``, ``layer_1/A1``;
+the cost node ``cost``; the update ``train``.
+"""
+import re
+
+import numpy as np
+
+from tf_models.activations import LEAKY_RELU_SLOPE
+from tf_models.tfcompat import tf
+
+
+def tf_dtype(dtype):
+    """tf.float32 or tf.float64 for a NumPy dtype, its name, or a TF dtype."""
+    if isinstance(dtype, tf.DType):
+        dtype = dtype.as_numpy_dtype
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise ValueError("unsupported dtype %r; choose float32 or float64" % dtype.name)
+    return tf.as_dtype(dtype)
+
+
+def layer_scope(l, reenter):
+    """The name scope ``layer_<l>``. With ``reenter`` the existing top-level scope is reused, so the
+    parameters (created first) and the layer's Z and A share one box in TensorBoard."""
+    return tf.name_scope("layer_%d/" % l if reenter else "layer_%d" % l)
+
+
+def layer_of(name):
+    """The layer number of a parameter name: W3 -> 3, b1 -> 1; logistic regression's w, b -> 1."""
+    digits = re.sub(r"\D", "", name)
+    return int(digits) if digits else 1
+
+
+def create_parameters(initial_parameters, dtype):
+    """One ``tf.Variable`` per parameter, initialized from the NumPy arrays (the single source of
+    starting values), named ``layer_<l>/<name>``. Returns a dict with the same keys."""
+    dtype = tf_dtype(dtype)
+    parameters = {}
+    for name in sorted(initial_parameters, key=lambda k: (layer_of(k), k.lower() != "w", k)):
+        value = np.asarray(initial_parameters[name], dtype=dtype.as_numpy_dtype)
+        with layer_scope(layer_of(name), reenter=True):
+            parameters[name] = tf.Variable(value, dtype=dtype, name=name)
+    return parameters
+
+
+def activation(name, Z, out_name):
+    """A = g(Z) as one named node; ``name`` in sigmoid, tanh, relu, leaky_relu, linear."""
+    if name == "sigmoid":
+        return tf.sigmoid(Z, name=out_name)
+    if name == "tanh":
+        return tf.tanh(Z, name=out_name)
+    if name == "relu":
+        return tf.nn.relu(Z, name=out_name)
+    if name == "leaky_relu":
+        # TF's default slope is 0.2; the NumPy reference uses 0.01 and so must this graph.
+        return tf.nn.leaky_relu(Z, alpha=LEAKY_RELU_SLOPE, name=out_name)
+    if name == "linear":
+        return tf.identity(Z, name=out_name)
+    raise ValueError("unknown activation %r; choose one of: sigmoid, tanh, relu, leaky_relu, linear"
+                     % (name,))
+
+
+def dense(A_prev, W, b, l, g, reenter, suffix=None):
+    """Z[l] = W[l] A[l−1] + b[l];  A[l] = g(Z[l]), in scope ``layer_<l>``. Returns (Z, A)."""
+    suffix = str(l) if suffix is None else suffix
+    with layer_scope(l, reenter):
+        Z = tf.add(tf.matmul(W, A_prev), b, name="Z" + suffix)
+        A = activation(g, Z, "A" + suffix)
+    return Z, A
+
+
+def cross_entropy_cost(Z, Y):
+    """J = −(1/m) Σ [y log σ(z) + (1 − y) log(1 − σ(z))] from the logits Z (1, m), as one node ``cost``.
+
+    ``sigmoid_cross_entropy_with_logits`` evaluates max(z, 0) − z·y + log(1 + e^(−|z|)): no log(0),
+    the same expression as ``tf_models.losses`` in NumPy.
+    """
+    with tf.name_scope("cost") as scope:
+        L = tf.nn.sigmoid_cross_entropy_with_logits(labels=Y, logits=Z, name="L")
+        return tf.reduce_mean(L, name=scope)

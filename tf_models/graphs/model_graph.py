@@ -1,0 +1,111 @@
+"""``ModelGraph``: one model's whole TF1 graph, built the same way for all three models.
+
+    X, Y            placeholders (n_x, None) and (1, None). They default to the training set,
+                    which is copied into the graph once (``data/X_train``), so training steps feed
+                    nothing; feed X and Y explicitly to evaluate other data.
+    parameters      {"W1": tf.Variable, ...} created from the NumPy initial values
+    A, Z            the output layer's activation ŷ and logits
+    cost            J, from the logits (stable)
+    grads           {"dW1": tf.gradients(cost, W1), ...}: autodiff, to compare with the NumPy backward pass
+    train           one gradient-descent step: GradientDescentOptimizer(α).minimize(cost)
+    train_loop      ``n_steps`` steps in one Session.run (a tf.while_loop around the same step)
+"""
+import numpy as np
+
+from tf_models.graphs import layers
+from tf_models.tfcompat import tf
+
+
+class ModelGraph(object):
+    """Handles to the nodes of a built graph (see the module docstring)."""
+
+    def __init__(self, **nodes):
+        self.__dict__.update(nodes)
+
+    def parameter_values(self, sess):
+        """The current parameters as a dict of NumPy arrays (scalars stay 0-d)."""
+        return sess.run(self.parameters)
+
+
+def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, activation=None):
+    """Build the graph of one model.
+
+    forward_propagation(X, parameters, reenter) -> (A, cache), with the output logits in
+    cache["Z"] or the highest-numbered cache["Z<l>"]; ``reenter`` True for the main copy
+    (its nodes share the parameters' ``layer_<l>`` scopes), False inside the training loop.
+    """
+    if not learning_rate > 0:
+        raise ValueError("learning_rate must be positive; got %r" % (learning_rate,))
+    dt = layers.tf_dtype(dtype)
+    first = initial_parameters["W1"] if "W1" in initial_parameters else initial_parameters["w"].T
+    n_x = int(np.shape(first)[1])
+    graph = tf.Graph()
+    with graph.as_default():
+        with tf.name_scope("data"):
+            X_train = tf.placeholder(dt, (n_x, None), name="X_train")
+            Y_train = tf.placeholder(dt, (1, None), name="Y_train")
+            X_data = tf.Variable(X_train, trainable=False, validate_shape=False, name="X_data",
+                                 collections=[tf.GraphKeys.LOCAL_VARIABLES])
+            Y_data = tf.Variable(Y_train, trainable=False, validate_shape=False, name="Y_data",
+                                 collections=[tf.GraphKeys.LOCAL_VARIABLES])
+        X = tf.placeholder_with_default(X_data, (n_x, None), name="X")
+        Y = tf.placeholder_with_default(Y_data, (1, None), name="Y")
+        parameters = layers.create_parameters(initial_parameters, dt)
+        A, cache = forward_propagation(X, parameters, True)
+        Z = output_logits(cache)
+        cost = layers.cross_entropy_cost(Z, Y)
+        names = sorted(parameters)
+        with tf.name_scope("gradients_of_cost"):
+            grads = dict(zip(["d" + k for k in names],
+                             tf.gradients(cost, [parameters[k] for k in names])))
+        # α as a tensor of the model's dtype: a Python float would become a float32 tensor and
+        # float64 training would step with α rounded to float32 (1.2 -> 1.2000000477).
+        alpha = tf.constant(learning_rate, dtype=dt, name="learning_rate")
+        optimizer = tf.train.GradientDescentOptimizer(alpha, name="GradientDescent")
+        # GATE_GRAPH: every gradient is computed before any parameter is updated. With TF1's ref
+        # variables an update is in place, and a gradient still reading W2 could otherwise see
+        # the new W2 (dZ1 = W2ᵀ dZ2 * g'(Z1) needs the old one).
+        train = optimizer.minimize(cost, var_list=[parameters[k] for k in names], name="train",
+                                   gate_gradients=tf.train.Optimizer.GATE_GRAPH)
+        n_steps, train_loop = _training_loop(X, Y, parameters, names, forward_propagation,
+                                             optimizer)
+        with tf.name_scope("predict"):
+            predictions = tf.cast(A > 0.5, dt, name="Y_prediction")
+            accuracy = tf.reduce_mean(tf.cast(tf.equal(predictions, Y), dt), name="accuracy")
+        init = tf.global_variables_initializer()
+        data_init = tf.local_variables_initializer()
+    return ModelGraph(kind=kind, graph=graph, dtype=np.dtype(dtype), activation=activation,
+                      learning_rate=learning_rate, X=X, Y=Y, X_train=X_train, Y_train=Y_train,
+                      parameters=parameters, A=A, Z=Z, cost=cost, grads=grads, train=train,
+                      n_steps=n_steps, train_loop=train_loop, predictions=predictions,
+                      accuracy=accuracy, init=init, data_init=data_init)
+
+
+def output_logits(cache):
+    """The output layer's Z from a forward cache: "Z" (logistic) or the last "Z<l>"."""
+    if "Z" in cache:
+        return cache["Z"]
+    return cache["Z%d" % max(int(k[1:]) for k in cache if k.startswith("Z"))]
+
+
+def _training_loop(X, Y, parameters, names, forward_propagation, optimizer):
+    """``n_steps`` gradient-descent steps inside one Session.run: the same step as ``train``,
+    rebuilt in a tf.while_loop body. Each iteration reads the parameters only after the
+    previous iteration's update (the reads depend on the loop counter, and the counter on the
+    update), so K loop steps equal K calls of ``train`` exactly."""
+    with tf.name_scope("train_loop"):
+        n_steps = tf.placeholder(tf.int32, (), name="n_steps")
+
+        def body(i):
+            with tf.control_dependencies([i]):
+                current = {k: tf.identity(parameters[k]) for k in names}
+            _, cache = forward_propagation(X, current, False)
+            J = layers.cross_entropy_cost(output_logits(cache), Y)
+            grads = tf.tuple(tf.gradients(J, [current[k] for k in names]))  # as GATE_GRAPH
+            step = optimizer.apply_gradients(list(zip(grads, [parameters[k] for k in names])))
+            with tf.control_dependencies([step]):
+                return i + 1
+
+        loop = tf.while_loop(lambda i: i < n_steps, body, [tf.constant(0)],
+                             parallel_iterations=1, back_prop=False, name="steps")
+    return n_steps, loop

@@ -1,0 +1,59 @@
+"""Running a ``ModelGraph``: a tf.Session, gradient descent, the cost at intervals.
+
+Three ways to run the same steps, all giving the same parameters:
+
+    "feed"   the textbook loop: ``sess.run(train, feed_dict={X: X, Y: Y})`` once per iteration,
+             sending the whole training set every step (as TF 1.x tutorials do);
+    "step"   one ``sess.run(train)`` per iteration, the training set already in the graph;
+    "loop"   (default) ``record_every`` iterations per ``sess.run`` inside a tf.while_loop.
+
+Costs follow the NumPy reference exactly: [i, J] for the parameters before update i, every
+``record_every`` iterations, then [num_iterations, J] for the final parameters.
+"""
+from tf_models.tfcompat import tf
+
+MODES = ("loop", "step", "feed")
+
+
+def open_session(model, X, Y):
+    """A Session on the model's graph with the parameters initialized and (X, Y) loaded."""
+    sess = tf.Session(graph=model.graph)
+    sess.run(model.init)
+    sess.run(model.data_init, {model.X_train: X, model.Y_train: Y})
+    return sess
+
+
+def train(model, sess, X, Y, num_iterations, record_every=100, mode="loop", on_record=None):
+    """Run ``num_iterations`` gradient-descent steps in ``sess``; returns the costs list.
+
+    on_record(i, J, sess) is called at each record (for printing and summaries).
+    """
+    if mode not in MODES:
+        raise ValueError("unknown mode %r; choose one of: %s" % (mode, ", ".join(MODES)))
+    feed = {model.X: X, model.Y: Y} if mode == "feed" else None
+    costs = []
+    i = 0
+    while True:
+        J = float(sess.run(model.cost, feed))
+        costs.append([i, J])
+        if on_record is not None:
+            on_record(i, J, sess)
+        if i >= num_iterations:
+            return costs
+        steps = min(record_every, num_iterations - i)
+        if mode == "loop":
+            sess.run(model.train_loop, {model.n_steps: steps})
+        else:
+            for _ in range(steps):
+                sess.run(model.train, feed)
+        i += steps
+
+
+def fit(model, X, Y, num_iterations, record_every=100, mode="loop", on_record=None):
+    """Open a session, train, close it. Returns (trained parameters as NumPy arrays, costs)."""
+    sess = open_session(model, X, Y)
+    try:
+        costs = train(model, sess, X, Y, num_iterations, record_every, mode, on_record)
+        return model.parameter_values(sess), costs
+    finally:
+        sess.close()

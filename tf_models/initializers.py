@@ -1,0 +1,84 @@
+"""Starting parameters: the one initializer that both backends train from (course 1.4.3.3).
+
+The TensorFlow graphs create their ``tf.Variable``s from these arrays, so both implementations
+start from identical numbers and any later difference is the training arithmetic alone.
+Weights are drawn in float64 from a seeded ``RandomState`` (no global state), then cast.
+"""
+import numpy as np
+
+# name -> (what it draws, scale as a function of the previous layer's width n_prev)
+INIT_METHODS = {
+    "randn": "standard normal × 0.01, the course's method (np.random.randn(...) * 0.01)",
+    "uniform": "uniform on [0, 1) × 0.01, the text's literal snippet (ERRATA 5: every weight > 0)",
+    "zeros": "all zeros: every unit of a layer stays identical (shown in 1.4.3.3)",
+    "large": "standard normal × 10: saturates sigmoid/tanh, slow and unstable training",
+    "xavier": "standard normal × sqrt(1 / n_prev) (Glorot/Xavier, for tanh)",
+    "he": "standard normal × sqrt(2 / n_prev) (He, for ReLU)",
+}
+
+
+def _weights(rng, method, n, n_prev):
+    if method == "randn":
+        return rng.randn(n, n_prev) * 0.01
+    if method == "uniform":
+        # ERRATA 5: the text writes np.random.rand(2, 2) * 0.01, i.e. uniform on [0, 1).
+        return rng.rand(n, n_prev) * 0.01
+    if method == "zeros":
+        return np.zeros((n, n_prev))
+    if method == "large":
+        return rng.randn(n, n_prev) * 10.0
+    if method == "xavier":
+        return rng.randn(n, n_prev) * np.sqrt(1.0 / n_prev)
+    if method == "he":
+        return rng.randn(n, n_prev) * np.sqrt(2.0 / n_prev)
+    raise ValueError("unknown initialization %r; choose one of: %s"
+                     % (method, ", ".join(INIT_METHODS)))
+
+
+def check_layer_dims(layer_dims):
+    """Raise ValueError unless layer_dims is [n_x, n_1, ..., 1] of positive integers (length ≥ 2)."""
+    dims = list(layer_dims)
+    if len(dims) < 2:
+        raise ValueError("layer_dims needs the input size and at least one layer, e.g. [2, 4, 1]; got %r"
+                         % (dims,))
+    for n in dims:
+        if isinstance(n, bool) or not float(n).is_integer() or n < 1:
+            raise ValueError("layer_dims must be positive whole numbers; got %r" % (dims,))
+    if dims[-1] != 1:
+        raise ValueError("the last layer must have 1 unit (binary output); got layer_dims %r" % (dims,))
+    return [int(n) for n in dims]
+
+
+def initialize_parameters(layer_dims, method="randn", seed=1, dtype=np.float64):
+    """Parameters {"W1": (n1, n0), "b1": (n1, 1), ..., "WL": (1, n_{L-1}), "bL": (1, 1)}.
+
+    layer_dims: [n_x, n_1, ..., n_L] (course notation n[0] ... n[L]); method: a key of INIT_METHODS;
+    b[l] = 0 always (biases do not suffer from symmetry, 1.4.3.3). Same seed, same numbers.
+    """
+    dims = check_layer_dims(layer_dims)
+    if method not in INIT_METHODS:
+        _weights(None, method, 0, 0)  # raises the ValueError that names the choices
+    rng = np.random.RandomState(seed)
+    dtype = np.dtype(dtype)
+    parameters = {}
+    for l in range(1, len(dims)):
+        parameters["W%d" % l] = _weights(rng, method, dims[l], dims[l - 1]).astype(dtype)
+        parameters["b%d" % l] = np.zeros((dims[l], 1), dtype=dtype)
+    return parameters
+
+
+def initialize_logistic(n_x, dtype=np.float64):
+    """Logistic regression's start as in 1.2.4.2's pseudo-code: w = zeros (n_x, 1), b = 0 (a scalar).
+
+    Zeros are fine here: with a single unit there is no symmetry to break.
+    """
+    dtype = np.dtype(dtype)
+    return {"w": np.zeros((int(n_x), 1), dtype=dtype), "b": dtype.type(0)}
+
+
+def layer_dims_of(parameters):
+    """Recover [n_x, n_1, ..., n_L] from a parameters dict (W1, W2, ... or w)."""
+    if "w" in parameters:
+        return [parameters["w"].shape[0], 1]
+    L = len([k for k in parameters if k.startswith("W")])
+    return [parameters["W1"].shape[1]] + [parameters["W%d" % l].shape[0] for l in range(1, L + 1)]

@@ -1,0 +1,39 @@
+"""Batch gradient descent shared by the three NumPy models (course 1.2.2):  θ := θ − α dθ."""
+import numpy as np
+
+
+def update_parameters(parameters, grads, learning_rate):
+    """θ := θ − α·dθ for every parameter, in place (the arrays belong to the training loop)."""
+    for name in parameters:
+        if np.ndim(parameters[name]) == 0:  # logistic regression's scalar b: keep its dtype
+            b = parameters[name]
+            parameters[name] = b.dtype.type(b - learning_rate * grads["d" + name])
+        else:
+            parameters[name] -= learning_rate * grads["d" + name]
+    return parameters
+
+
+def run(propagate, cost_of, X, Y, parameters, learning_rate, num_iterations,
+        record_every=100, on_record=None):
+    """Train by full-batch gradient descent; returns (parameters, costs).
+
+    propagate(parameters, X, Y) -> grads;  cost_of(parameters, X, Y) -> J.
+    costs: [[i, J]] for the parameters *before* update i, every ``record_every`` iterations,
+    plus [num_iterations, J] for the final parameters. ``on_record(i, J, parameters)`` is called
+    at each record. The caller's arrays are copied first, never modified.
+    """
+    parameters = {k: np.array(v, copy=True) if np.ndim(v) else v for k, v in parameters.items()}
+    costs = []
+    for i in range(num_iterations):
+        if i % record_every == 0:
+            _record(costs, i, cost_of(parameters, X, Y), parameters, on_record)
+        grads = propagate(parameters, X, Y)
+        update_parameters(parameters, grads, learning_rate)
+    _record(costs, num_iterations, cost_of(parameters, X, Y), parameters, on_record)
+    return parameters, costs
+
+
+def _record(costs, i, J, parameters, on_record):
+    costs.append([i, J])
+    if on_record is not None:
+        on_record(i, J, parameters)
