@@ -10,9 +10,8 @@ Three ways to run the same steps, all giving the same parameters:
 Costs follow the NumPy reference exactly: [i, J] for the parameters before update i, every
 ``record_every`` iterations, then [num_iterations, J] for the final parameters.
 """
+from tf_models.models import TF_MODES as MODES
 from tf_models.tfcompat import tf
-
-MODES = ("loop", "step", "feed")
 
 
 def open_session(model, X, Y):

@@ -1,0 +1,43 @@
+"""Train the shallow network n_x → n_h → 1 (course 1.3): the project's main job.
+
+    python scripts/train_shallow.py                        # flower, n_h = 4, tanh, TF backend
+    python scripts/train_shallow.py --backend numpy --hidden-units 20 --activation relu
+
+Ends with the accuracy beside logistic regression's on the same split (the course's point:
+a hidden layer separates the flower, a linear model cannot).
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tf_models import cli, models, run  # noqa: E402
+
+# Defaults: the course's planar example.
+LEARNING_RATE = 1.2
+ITERATIONS = 10000
+PRINT_EVERY = 1000
+DATASET = "flower"
+
+
+def compare_with_logistic(config, metrics):
+    """Logistic regression (NumPy, same split, α and iterations) beside the network."""
+    ds = run.load_data(config)
+    w_b = models.initial_parameters("logistic", [ds.n_x, 1], dtype=config.dtype)
+    trained, _ = models.train_numpy("logistic", ds.X_train, ds.Y_train, w_b, config.learning_rate,
+                                    config.iterations, record_every=config.iterations)
+    acc = lambda X, Y: models.accuracy("logistic", trained, X, Y)  # noqa: E731
+    print("%-28s train %.4f   test %.4f" % ("shallow network (n_h = %d)" % config.hidden_dims[0],
+                                           metrics["train_accuracy"], metrics["test_accuracy"]))
+    print("%-28s train %.4f   test %.4f" % ("logistic regression", acc(ds.X_train, ds.Y_train),
+                                           acc(ds.X_test, ds.Y_test)))
+
+
+def main(argv=None):
+    parser = cli.build_parser("shallow", __doc__.splitlines()[0], LEARNING_RATE, ITERATIONS,
+                              PRINT_EVERY, DATASET)
+    return cli.main(parser, "shallow", argv, after=compare_with_logistic)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

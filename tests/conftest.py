@@ -1,0 +1,46 @@
+"""Shared test helpers. Each test builds its own tf.Graph and Session (through ModelGraph)."""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+SHARED_DATA = os.path.join(ROOT, "..", "shared", "data", "catvnoncat")
+CAT_TRAIN = os.path.join(SHARED_DATA, "train_catvnoncat.h5")
+CAT_TEST = os.path.join(SHARED_DATA, "test_catvnoncat.h5")
+
+# Parity tolerances (relative) by dtype, as the issues set them.
+RTOL = {"float64": 1e-10, "float32": 1e-5}
+
+
+def needs_catvnoncat():
+    """Skip (with the reason) where the course's cat/non-cat files are not beside the project."""
+    return pytest.mark.skipif(not (os.path.isfile(CAT_TRAIN) and os.path.isfile(CAT_TEST)),
+                              reason="../shared/data/catvnoncat/ is absent (a user's clone has no copy)")
+
+
+def toy_data(n_x=3, m=20, seed=0, dtype="float64"):
+    """Small random X (n_x, m) and 0/1 labels Y (1, m) with both classes present."""
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n_x, m)
+    Y = (rng.rand(1, m) > 0.5).astype(np.float64)
+    Y[0, 0], Y[0, 1] = 0, 1
+    return X.astype(dtype), Y.astype(dtype)
+
+
+def assert_close_dicts(mine, theirs, rtol, label_mine="NumPy", label_theirs="TF", atol_scale=1e-12):
+    """Every key of ``mine`` close to ``theirs``: |a − b| ≤ rtol·max|b| (+ a floor for all-zero arrays).
+
+    The tolerance is relative to the array's largest entry, so tiny entries of a gradient are
+    held to the precision of its big ones. The message names the tensor and both values."""
+    for key in sorted(mine):
+        a = np.asarray(mine[key], dtype=np.float64)
+        b = np.asarray(theirs[key], dtype=np.float64)
+        assert a.shape == b.shape, "%s: shape %s (%s) vs %s (%s)" % (key, a.shape, label_mine,
+                                                                      b.shape, label_theirs)
+        scale = max(np.max(np.abs(b)) if b.size else 0.0, atol_scale)
+        np.testing.assert_allclose(a, b, rtol=0, atol=rtol * scale,
+                                   err_msg="%s: %s vs %s" % (key, label_mine, label_theirs))

@@ -1,0 +1,107 @@
+"""The three models by name, each as its NumPy reference and its TF graph, behind one API.
+
+    initial_parameters(model, layer_dims, init, seed, dtype)   the single source of starting values
+    train_numpy(...) / train_tf(...)                           -> (parameters, costs)
+    predict_proba(model, parameters, X, activation)            NumPy forward pass, (1, m)
+
+The scripts, the comparison tool, the benchmark and the notebooks all train through here.
+"""
+import numpy as np
+
+from tf_models import activations, initializers
+from tf_models.reference import deep as np_deep
+from tf_models.reference import logistic as np_logistic
+from tf_models.reference import shallow as np_shallow
+
+MODELS = ("logistic", "shallow", "deep")
+BACKENDS = ("tf", "numpy")
+DTYPES = ("float32", "float64")
+TF_MODES = ("loop", "step", "feed")  # how the TF trainer runs its steps: graphs.session
+
+
+def check_model(model):
+    if model not in MODELS:
+        raise ValueError("unknown model %r; choose one of: %s" % (model, ", ".join(MODELS)))
+
+
+def check_dtype(dtype):
+    """np.dtype of 'float32' or 'float64'; ValueError otherwise."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt not in (np.float32, np.float64):
+        raise ValueError("unsupported dtype %r; choose float32 or float64" % (dtype,))
+    return dt
+
+
+def initial_parameters(model, layer_dims, init="randn", seed=1, dtype="float64"):
+    """Starting parameters: zeros for logistic regression (1.2.4.2), ``init`` for the networks."""
+    check_model(model)
+    if model == "logistic":
+        return initializers.initialize_logistic(layer_dims[0], dtype)
+    dims = initializers.check_layer_dims(layer_dims)
+    if model == "shallow" and len(dims) != 3:
+        raise ValueError("the shallow network has exactly one hidden layer: layer_dims [n_x, n_h, 1]; "
+                         "got %r" % (dims,))
+    return initializers.initialize_parameters(dims, init, seed, dtype)
+
+
+def _np_module(model):
+    return {"logistic": np_logistic, "shallow": np_shallow, "deep": np_deep}[model]
+
+
+def _np_kwargs(model, activation):
+    if model == "logistic":
+        return {}
+    activations.get(activation)
+    return {"activation": activation}
+
+
+def train_numpy(model, X, Y, parameters, learning_rate, num_iterations, activation=None,
+                record_every=100, on_record=None):
+    """Train the NumPy reference; returns (parameters, costs). on_record(i, J, parameters)."""
+    check_model(model)
+    return _np_module(model).model(X, Y, parameters, learning_rate=learning_rate,
+                                   num_iterations=num_iterations, record_every=record_every,
+                                   on_record=on_record, **_np_kwargs(model, activation))
+
+
+def build_graph(model, parameters, learning_rate, activation=None, dtype="float64"):
+    """The model's TF graph (a ModelGraph), variables initialized from ``parameters``."""
+    check_model(model)
+    if model == "logistic":
+        from tf_models.graphs import logistic
+        return logistic.build_graph(parameters, learning_rate, dtype)
+    activations.get(activation)
+    from tf_models.graphs import deep, shallow
+    module = shallow if model == "shallow" else deep
+    return module.build_graph(parameters, activation, learning_rate, dtype)
+
+
+def train_tf(model, X, Y, parameters, learning_rate, num_iterations, activation=None,
+             record_every=100, on_record=None, mode="loop"):
+    """Train the TF graph in a fresh session; returns (parameters, costs). on_record(i, J, sess)."""
+    from tf_models.graphs import session
+    graph = build_graph(model, parameters, learning_rate, activation, X.dtype)
+    return session.fit(graph, X, Y, num_iterations, record_every, mode, on_record)
+
+
+def train(backend, model, X, Y, parameters, learning_rate, num_iterations, activation=None,
+          record_every=100):
+    """``train_tf`` or ``train_numpy`` by name; returns (parameters, costs)."""
+    if backend not in BACKENDS:
+        raise ValueError("unknown backend %r; choose one of: %s" % (backend, ", ".join(BACKENDS)))
+    fn = train_tf if backend == "tf" else train_numpy
+    return fn(model, X, Y, parameters, learning_rate, num_iterations, activation, record_every)
+
+
+def predict_proba(model, parameters, X, activation=None):
+    """ŷ (1, m) by the NumPy forward pass."""
+    check_model(model)
+    return _np_module(model).predict_proba(parameters, X, **_np_kwargs(model, activation))
+
+
+def accuracy(model, parameters, X, Y, activation=None):
+    """Fraction of examples where (ŷ > 0.5) equals Y."""
+    return float(np.mean((predict_proba(model, parameters, X, activation) > 0.5) == (Y == 1)))

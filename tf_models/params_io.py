@@ -1,0 +1,101 @@
+"""Parameter files (``params.h5``): one HDF5 dataset per parameter plus attributes.
+
+Datasets: ``W1``, ``b1``, ... (or ``w``, ``b``) in the training dtype. Attributes: ``model``
+(logistic, shallow, deep), ``layer_dims``, ``activation``, ``dtype`` and the training settings
+(``backend``, ``dataset``, ``seed``, ``learning_rate``, ``iterations``, ...). Either backend
+writes and reads the same file.
+
+Writes are atomic: the file is written beside its destination under a temporary name, flushed
+to disk, then renamed over it, so a crash mid-write leaves the previous file whole.
+"""
+import json
+import os
+import tempfile
+
+import numpy as np
+
+MODELS = ("logistic", "shallow", "deep")
+
+
+def atomic_write(path, write):
+    """Call write(tmp_path), fsync it, then rename it to ``path`` (same directory, same filesystem)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+                               dir=directory)
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def save_params(path, parameters, attrs):
+    """Write ``parameters`` (dict of arrays/scalars) and ``attrs`` (JSON-able values) to ``path``."""
+    import h5py
+
+    def write(tmp):
+        with h5py.File(tmp, "w") as f:
+            for name in sorted(parameters):
+                f.create_dataset(name, data=np.asarray(parameters[name]))
+            for key, value in attrs.items():
+                f.attrs[key] = json.dumps(value)
+    atomic_write(path, write)
+
+
+def load_params(path):
+    """Read a params.h5: returns (parameters dict of NumPy arrays, attrs dict).
+
+    Raises ValueError with a one-line reason when the file is missing or not a parameter file.
+    """
+    import h5py
+    if not os.path.isfile(path):
+        raise ValueError("%s: no such file (expected a params.h5 written by a training script)" % path)
+    try:
+        f = h5py.File(path, "r")
+    except (OSError, IOError):
+        raise ValueError("%s: not a readable HDF5 file" % path)
+    with f:
+        try:
+            attrs = {k: json.loads(_text(v)) for k, v in f.attrs.items()}
+            parameters = {k: np.array(f[k]) for k in f.keys()}
+        except (OSError, IOError, ValueError, KeyError) as e:
+            raise ValueError("%s: could not read parameters (%s)" % (path, str(e).splitlines()[0]))
+    if attrs.get("model") not in MODELS:
+        raise ValueError("%s: not a parameter file of this project (attribute 'model' should be one "
+                         "of %s)" % (path, ", ".join(MODELS)))
+    for name, value in parameters.items():
+        if value.ndim == 0:
+            parameters[name] = value.dtype.type(value)
+    _check_shapes(path, parameters, attrs)
+    return parameters, attrs
+
+
+def _text(value):
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def expected_shapes(model, layer_dims):
+    """{name: shape} that a model of this kind and ``layer_dims`` has."""
+    if model == "logistic":
+        return {"w": (layer_dims[0], 1), "b": ()}
+    shapes = {}
+    for l in range(1, len(layer_dims)):
+        shapes["W%d" % l] = (layer_dims[l], layer_dims[l - 1])
+        shapes["b%d" % l] = (layer_dims[l], 1)
+    return shapes
+
+
+def _check_shapes(path, parameters, attrs):
+    dims = attrs.get("layer_dims")
+    if not isinstance(dims, list) or len(dims) < 2:
+        raise ValueError("%s: attribute layer_dims is missing or invalid" % path)
+    want = expected_shapes(attrs["model"], dims)
+    got = {k: tuple(np.shape(v)) for k, v in parameters.items()}
+    if got != want:
+        raise ValueError("%s: parameters %s do not fit a %s model with layer_dims %s (expected %s)"
+                         % (path, got, attrs["model"], dims, want))
