@@ -49,11 +49,15 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/n
   "$py" -m venv "$venv"
   # A fresh 3.6 venv ships pip 18, whose resolver cannot install this stack: upgrade it first.
   if [ "$stack" = pinned ]; then
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pip==21.3.1"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pip==21.3.1" \
+      2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   fi
   req_args=()
   for r in "${reqs[@]}"; do req_args+=(-r "$root/$r"); done
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${req_args[@]}"
+  # (this machine's pip configuration names an extra local index that may be absent: drop
+  # pip's warnings about it, keep everything else it says)
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${req_args[@]}" \
+    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   stamp > "$venv/.requirements.sha256"
 fi
 
