@@ -35,7 +35,14 @@ find_python() {
 
 stamp() { (cd "$root" && cat "${reqs[@]}") | sha256sum | cut -d' ' -f1; }
 
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$(stamp)" ]; then
+ready() { [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" = "$(stamp)" ]; }
+
+# One builder at a time: a second env.sh started meanwhile waits, then finds the environment ready.
+if ! ready && command -v flock >/dev/null 2>&1; then
+  exec 9>"$root/.venv-$stack.lock"
+  flock 9
+fi
+if ! ready; then
   if ! py=$(find_python); then
     if [ "$stack" = pinned ]; then
       echo "error: Python 3.6 not found (the pinned TensorFlow 1.8 stack installs only on 3.6). Install it (e.g. 'pyenv install 3.6.15') or set PYTHON36=/path/to/python3.6; or use the modern stack: STACK=modern ./env.sh $*" >&2
