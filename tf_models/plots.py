@@ -31,13 +31,15 @@ def boundary_grid(X, steps=200, margin=1.0):
     return np.vstack([xx.ravel(), yy.ravel()]), xx, yy
 
 
-def decision_boundary(predict, X, Y, path=None, title="decision boundary", ax=None):
-    """Colour the plane by predict(points (2, k)) -> (1, k) of 0/1 and scatter (X, Y) on it."""
+def decision_boundary(predict, X, Y, path=None, title="decision boundary", ax=None, steps=200):
+    """Colour the plane by predict(points (2, k)) -> (1, k) of 0/1 and scatter (X, Y) on it.
+
+    ``steps``: grid points per axis (fewer draw faster, e.g. for TensorBoard images)."""
     if X.shape[0] != 2:
         raise ValueError("a decision boundary can be drawn for 2-D data only; X has %d features"
                          % X.shape[0])
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5, 5))
-    grid, xx, yy = boundary_grid(X)
+    grid, xx, yy = boundary_grid(X, steps)
     Z = np.asarray(predict(grid.astype(X.dtype))).reshape(xx.shape)
     ax.contourf(xx, yy, Z, cmap=plt.cm.Spectral, alpha=0.8)
     ax.scatter(X[0], X[1], c=np.ravel(Y), cmap=plt.cm.Spectral, s=12, edgecolors="k",
