@@ -55,8 +55,11 @@ def activation(name, Z, out_name):
     if name == "relu":
         return tf.nn.relu(Z, name=out_name)
     if name == "leaky_relu":
-        # TF's default slope is 0.2; the NumPy reference uses 0.01 and so must this graph.
-        return tf.nn.leaky_relu(Z, alpha=LEAKY_RELU_SLOPE, name=out_name)
+        # Written out instead of tf.nn.leaky_relu: TF 2.x's op keeps its slope as a float32
+        # attribute (0.01 -> 0.009999999776), which breaks float64 parity with NumPy; and TF's
+        # default slope is 0.2, not the 0.01 we use. Gradient: 1 where Z > 0, else the slope.
+        slope = tf.constant(LEAKY_RELU_SLOPE, dtype=Z.dtype)
+        return tf.where(Z > 0, Z, Z * slope, name=out_name)
     if name == "linear":
         return tf.identity(Z, name=out_name)
     raise ValueError("unknown activation %r; choose one of: sigmoid, tanh, relu, leaky_relu, linear"
