@@ -15,6 +15,8 @@ import os
 
 import numpy as np
 
+from tf_models import validation
+
 DATASETS = ("flower", "moons", "circles", "breast_cancer", "digits")
 TEST_FRACTION = 0.25
 
@@ -95,10 +97,7 @@ def train_test_split(X, Y, test_fraction=TEST_FRACTION, seed=1):
 
     Needs at least 2 examples, so that both sets are non-empty.
     """
-    m = X.shape[1]
-    if m < 2:
-        raise ValueError("need at least 2 examples to split into a training and a test set; got %d"
-                         % m)
+    m = validation.check_split_size(X.shape[1])
     if not 0 < test_fraction < 1:
         raise ValueError("test_fraction must be between 0 and 1; got %r" % (test_fraction,))
     m_test = min(max(1, int(round(m * test_fraction))), m - 1)
@@ -134,8 +133,8 @@ _BUILTIN = {
 
 def load_dataset(name, seed=1, test_fraction=TEST_FRACTION):
     """A built-in dataset by name, split (and standardized where needed) reproducibly from ``seed``."""
-    if name not in _BUILTIN:
-        raise ValueError("unknown dataset %r; choose one of: %s" % (name, ", ".join(DATASETS)))
+    validation.check_dataset(name)
+    validation.check_seed(seed)
     loader, scale, description, classes = _BUILTIN[name]
     X, Y = loader(seed)
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, test_fraction, seed)
@@ -153,15 +152,16 @@ def read_h5(path, split):
     """
     import h5py
     if not os.path.isfile(path):
-        raise ValueError("%s: no such file (expected an HDF5 file in the course's cat/non-cat layout)"
-                         % path)
+        raise ValueError("%s: %s (expected an HDF5 file in the course's cat/non-cat layout)"
+                         % (path, "is a directory" if os.path.isdir(path) else "no such file"))
     try:
         f = h5py.File(path, "r")
-    except (OSError, IOError):
-        raise ValueError("%s: not a readable HDF5 file" % path)
+    except Exception as e:  # h5py raises OSError, some versions other types, for a non-HDF5 file
+        raise ValueError("%s: not a readable HDF5 file (%s); expected the course's cat/non-cat "
+                         "layout" % (path, _first_line(e)))
     with f:
         x_key, y_key = "%s_set_x" % split, "%s_set_y" % split
-        missing = [k for k in (x_key, y_key) if k not in f]
+        missing = [k for k in (x_key, y_key) if not isinstance(f.get(k), h5py.Dataset)]
         if missing:
             raise ValueError("%s: missing dataset(s) %s; a %s file of the course layout holds %s "
                              "(m, 64, 64, 3) and %s (m,)"
@@ -171,17 +171,19 @@ def read_h5(path, split):
             y = np.array(f[y_key])
             classes = [c.decode() if isinstance(c, bytes) else str(c)
                        for c in np.array(f["list_classes"])] if "list_classes" in f else None
-        except (OSError, IOError, KeyError, ValueError) as e:
+        except (OSError, IOError, KeyError, ValueError, TypeError, RuntimeError) as e:
             raise ValueError("%s: could not read the data (%s); the file may be truncated"
-                             % (path, str(e).splitlines()[0] if str(e) else type(e).__name__))
-    if x.ndim < 2 or y.ndim != 1 or x.shape[0] != y.shape[0] or x.shape[0] == 0:
-        raise ValueError("%s: %s has shape %s and %s has shape %s; expected (m, ...) and (m,) with m > 0"
-                         % (path, x_key, x.shape, y_key, y.shape))
+                             % (path, _first_line(e)))
+    y = validation.check_h5_arrays(path, x, y, x_key, y_key)
     X = x.reshape(x.shape[0], -1).T.astype(np.float64)
     if x.dtype == np.uint8:
         X /= 255.0
     Y = y.reshape(1, -1).astype(np.float64)
     return X, Y, classes
+
+
+def _first_line(e):
+    return str(e).splitlines()[0] if str(e).strip() else type(e).__name__
 
 
 def load_h5(train_path, test_path=None, seed=1, test_fraction=TEST_FRACTION):

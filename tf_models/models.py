@@ -8,7 +8,7 @@ The scripts, the comparison tool, the benchmark and the notebooks all train thro
 """
 import numpy as np
 
-from tf_models import activations, initializers
+from tf_models import activations, initializers, validation
 from tf_models.reference import deep as np_deep
 from tf_models.reference import logistic as np_logistic
 from tf_models.reference import shallow as np_shallow
@@ -20,30 +20,24 @@ TF_MODES = ("loop", "step", "feed")  # how the TF trainer runs its steps: graphs
 
 
 def check_model(model):
-    if model not in MODELS:
-        raise ValueError("unknown model %r; choose one of: %s" % (model, ", ".join(MODELS)))
+    """ValueError naming the choices unless ``model`` is one of MODELS (see tf_models.validation)."""
+    return validation.check_model(model)
 
 
 def check_dtype(dtype):
     """np.dtype of 'float32' or 'float64'; ValueError otherwise."""
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        dt = None
-    if dt not in (np.float32, np.float64):
-        raise ValueError("unsupported dtype %r; choose float32 or float64" % (dtype,))
-    return dt
+    return validation.check_dtype(dtype)
 
 
 def initial_parameters(model, layer_dims, init="randn", seed=1, dtype="float64"):
     """Starting parameters: zeros for logistic regression (1.2.4.2), ``init`` for the networks."""
     check_model(model)
+    dims = validation.check_layer_dims(layer_dims, model)
+    dtype = validation.check_dtype(dtype)
     if model == "logistic":
-        return initializers.initialize_logistic(layer_dims[0], dtype)
-    dims = initializers.check_layer_dims(layer_dims)
-    if model == "shallow" and len(dims) != 3:
-        raise ValueError("the shallow network has exactly one hidden layer: layer_dims [n_x, n_h, 1]; "
-                         "got %r" % (dims,))
+        return initializers.initialize_logistic(dims[0], dtype)
+    validation.check_init(init)
+    validation.check_seed(seed)
     return initializers.initialize_parameters(dims, init, seed, dtype)
 
 
@@ -60,8 +54,12 @@ def _np_kwargs(model, activation):
 
 def train_numpy(model, X, Y, parameters, learning_rate, num_iterations, activation=None,
                 record_every=100, on_record=None):
-    """Train the NumPy reference; returns (parameters, costs). on_record(i, J, parameters)."""
-    check_model(model)
+    """Train the NumPy reference; returns (parameters, costs). on_record(i, J, parameters).
+
+    ValueError on bad input (tf_models.validation); stopping.Diverged / Interrupted carry the
+    parameters to keep when training blows up or is stopped with Ctrl-C."""
+    validation.check_training(model, X, Y, parameters, learning_rate, num_iterations, activation,
+                              record_every)
     return _np_module(model).model(X, Y, parameters, learning_rate=learning_rate,
                                    num_iterations=num_iterations, record_every=record_every,
                                    on_record=on_record, **_np_kwargs(model, activation))
@@ -69,7 +67,9 @@ def train_numpy(model, X, Y, parameters, learning_rate, num_iterations, activati
 
 def build_graph(model, parameters, learning_rate, activation=None, dtype="float64"):
     """The model's TF graph (a ModelGraph), variables initialized from ``parameters``."""
-    check_model(model)
+    validation.check_parameters(model, parameters)
+    validation.check_learning_rate(learning_rate)
+    validation.check_dtype(dtype)
     if model == "logistic":
         from tf_models.graphs import logistic
         return logistic.build_graph(parameters, learning_rate, dtype)
@@ -81,7 +81,12 @@ def build_graph(model, parameters, learning_rate, activation=None, dtype="float6
 
 def train_tf(model, X, Y, parameters, learning_rate, num_iterations, activation=None,
              record_every=100, on_record=None, mode="loop"):
-    """Train the TF graph in a fresh session; returns (parameters, costs). on_record(i, J, sess)."""
+    """Train the TF graph in a fresh session; returns (parameters, costs). on_record(i, J, sess).
+
+    Errors and early stops as ``train_numpy``."""
+    validation.check_training(model, X, Y, parameters, learning_rate, num_iterations, activation,
+                              record_every)
+    validation.check_choice(mode, TF_MODES, "TF mode")
     from tf_models.graphs import session
     graph = build_graph(model, parameters, learning_rate, activation, X.dtype)
     return session.fit(graph, X, Y, num_iterations, record_every, mode, on_record)
@@ -90,18 +95,19 @@ def train_tf(model, X, Y, parameters, learning_rate, num_iterations, activation=
 def train(backend, model, X, Y, parameters, learning_rate, num_iterations, activation=None,
           record_every=100):
     """``train_tf`` or ``train_numpy`` by name; returns (parameters, costs)."""
-    if backend not in BACKENDS:
-        raise ValueError("unknown backend %r; choose one of: %s" % (backend, ", ".join(BACKENDS)))
+    validation.check_backend(backend)
     fn = train_tf if backend == "tf" else train_numpy
     return fn(model, X, Y, parameters, learning_rate, num_iterations, activation, record_every)
 
 
 def predict_proba(model, parameters, X, activation=None):
     """ŷ (1, m) by the NumPy forward pass."""
-    check_model(model)
+    n_x = validation.check_parameters(model, parameters)[0]
+    validation.check_X(X, n_x)
     return _np_module(model).predict_proba(parameters, X, **_np_kwargs(model, activation))
 
 
 def accuracy(model, parameters, X, Y, activation=None):
     """Fraction of examples where (ŷ > 0.5) equals Y."""
+    validation.check_data(X, Y)
     return float(np.mean((predict_proba(model, parameters, X, activation) > 0.5) == (Y == 1)))

@@ -12,6 +12,7 @@
 """
 import numpy as np
 
+from tf_models import validation
 from tf_models.graphs import layers
 from tf_models.tfcompat import tf
 
@@ -34,8 +35,10 @@ def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, a
     cache["Z"] or the highest-numbered cache["Z<l>"]; ``reenter`` True for the main copy
     (its nodes share the parameters' ``layer_<l>`` scopes), False inside the training loop.
     """
-    if not learning_rate > 0:
-        raise ValueError("learning_rate must be positive; got %r" % (learning_rate,))
+    validation.check_parameters(kind, initial_parameters)
+    validation.check_learning_rate(learning_rate)
+    if activation is not None:
+        validation.check_activation(activation)
     dt = layers.tf_dtype(dtype)
     first = initial_parameters["W1"] if "W1" in initial_parameters else initial_parameters["w"].T
     n_x = int(np.shape(first)[1])

@@ -10,6 +10,7 @@ Three ways to run the same steps, all giving the same parameters:
 Costs follow the NumPy reference exactly: [i, J] for the parameters before update i, every
 ``record_every`` iterations, then [num_iterations, J] for the final parameters.
 """
+from tf_models import stopping, validation
 from tf_models.models import TF_MODES as MODES
 from tf_models.tfcompat import tf
 
@@ -26,26 +27,35 @@ def train(model, sess, X, Y, num_iterations, record_every=100, mode="loop", on_r
     """Run ``num_iterations`` gradient-descent steps in ``sess``; returns the costs list.
 
     on_record(i, J, sess) is called at each record (for printing and summaries).
+    At each record the parameters are fetched with J and checked (tf_models.stopping): a blow-up
+    raises ``Diverged`` with those of the previous record; Ctrl-C takes effect after the running
+    Session.run and raises ``Interrupted`` with the parameters after the completed steps.
     """
     if mode not in MODES:
         raise ValueError("unknown mode %r; choose one of: %s" % (mode, ", ".join(MODES)))
+    validation.check_iterations(num_iterations, record_every)
     feed = {model.X: X, model.Y: Y} if mode == "feed" else None
     costs = []
     i = 0
-    while True:
-        J = float(sess.run(model.cost, feed))
-        costs.append([i, J])
-        if on_record is not None:
-            on_record(i, J, sess)
-        if i >= num_iterations:
-            return costs
-        steps = min(record_every, num_iterations - i)
-        if mode == "loop":
-            sess.run(model.train_loop, {model.n_steps: steps})
-        else:
-            for _ in range(steps):
-                sess.run(model.train, feed)
-        i += steps
+    with stopping.Guard(model.learning_rate) as guard:
+        while True:
+            J, values = sess.run([model.cost, model.parameters], feed)
+            J = float(J)
+            guard.check(i, J, values, costs)
+            costs.append([i, J])
+            if on_record is not None:
+                on_record(i, J, sess)
+            if i >= num_iterations:
+                return costs
+            if guard.stop_requested:
+                guard.interrupt(i, values, costs)
+            steps = min(record_every, num_iterations - i)
+            if mode == "loop":
+                sess.run(model.train_loop, {model.n_steps: steps})
+            else:
+                for _ in range(steps):
+                    sess.run(model.train, feed)
+            i += steps
 
 
 def fit(model, X, Y, num_iterations, record_every=100, mode="loop", on_record=None):

@@ -1,6 +1,8 @@
 """Batch gradient descent shared by the three NumPy models (course 1.2.2):  θ := θ − α dθ."""
 import numpy as np
 
+from tf_models import stopping, validation
+
 
 def update_parameters(parameters, grads, learning_rate):
     """θ := θ − α·dθ for every parameter, in place (the arrays belong to the training loop)."""
@@ -21,16 +23,37 @@ def run(propagate, cost_of, X, Y, parameters, learning_rate, num_iterations,
     costs: [[i, J]] for the parameters *before* update i, every ``record_every`` iterations,
     plus [num_iterations, J] for the final parameters. ``on_record(i, J, parameters)`` is called
     at each record. The caller's arrays are copied first, never modified.
+
+    Raises ValueError for bad input; ``stopping.Diverged`` (a ValueError) when the cost or the
+    parameters blow up, and ``stopping.Interrupted`` on Ctrl-C, each carrying the parameters
+    to keep (see tf_models.stopping).
     """
+    validation.check_data(X, Y)
+    validation.check_learning_rate(learning_rate)
+    validation.check_iterations(num_iterations, record_every)
     parameters = {k: np.array(v, copy=True) if np.ndim(v) else v for k, v in parameters.items()}
     costs = []
-    for i in range(num_iterations):
-        if i % record_every == 0:
-            _record(costs, i, cost_of(parameters, X, Y), parameters, on_record)
-        grads = propagate(parameters, X, Y)
-        update_parameters(parameters, grads, learning_rate)
-    _record(costs, num_iterations, cost_of(parameters, X, Y), parameters, on_record)
+    with stopping.Guard(learning_rate) as guard:
+        for i in range(num_iterations):
+            if guard.stop_requested:  # Ctrl-C: between two whole updates, never inside one
+                _stop(guard, costs, i, cost_of(parameters, X, Y), parameters)
+            if i % record_every == 0:
+                J = cost_of(parameters, X, Y)
+                guard.check(i, J, parameters, costs)
+                _record(costs, i, J, parameters, on_record)
+            grads = propagate(parameters, X, Y)
+            update_parameters(parameters, grads, learning_rate)
+        J = cost_of(parameters, X, Y)
+        guard.check(num_iterations, J, parameters, costs)
+        _record(costs, num_iterations, J, parameters, on_record)
     return parameters, costs
+
+
+def _stop(guard, costs, i, J, parameters):
+    """Ctrl-C after i updates: record [i, J] (unless diverged) and raise Interrupted."""
+    guard.check(i, J, parameters, costs)
+    costs.append([i, J])
+    guard.interrupt(i, parameters, costs)
 
 
 def _record(costs, i, J, parameters, on_record):
