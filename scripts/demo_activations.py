@@ -1,0 +1,40 @@
+"""Activation functions (1.3.4): sigmoid, tanh, ReLU, leaky ReLU and their derivatives, plotted.
+
+    python scripts/demo_activations.py
+
+The curves come from tf_models.activations (the NumPy networks' functions); the script also
+computes them with TensorFlow and tf.gradients and prints the largest difference.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+
+from tf_models.demos import activation_functions  # noqa: E402
+
+OUT = "runs/demos/activations.png"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--out", default=OUT, help="where to write the figure")
+    args = p.parse_args(argv)
+    z = np.linspace(-5, 5, 401)
+    ours, theirs = activation_functions.curves(z), activation_functions.by_tensorflow(z)
+    print("%-11s %22s %22s" % ("", "max |g − g_TF|", "max |g' − g'_TF|"))
+    for name in activation_functions.NAMES:
+        print("%-11s %22.2e %22.2e" % (name, np.max(np.abs(ours[name][0] - theirs[name][0])),
+                                      np.max(np.abs(ours[name][1] - theirs[name][1]))))
+    if os.path.dirname(args.out):
+        os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    activation_functions.plot_activations(z, args.out)
+    print("figure: %s" % args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

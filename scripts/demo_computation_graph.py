@@ -1,0 +1,46 @@
+"""The computation graph of 1.2.3, J = 3(a + bc): forward values and derivatives three ways.
+
+    python scripts/demo_computation_graph.py                  # a = 7, b = 4, c = 2, as in the text
+    python scripts/demo_computation_graph.py --a 5 --b 3 --c 2
+
+Prints u, v, J and dJ/dv, dJ/du, dJ/da, dJ/db, dJ/dc by the hand chain rule, by tf.gradients and by
+nudging each input by 0.001 (the text's method), beside the text's dJ/dc = 9 (ERRATA 2: it is 3b = 12),
+and draws the graph to --out.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tf_models.demos import computation_graph  # noqa: E402
+
+OUT = "runs/demos/computation_graph.png"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--a", type=float, default=7.0)
+    p.add_argument("--b", type=float, default=4.0)
+    p.add_argument("--c", type=float, default=2.0)
+    p.add_argument("--out", default=OUT, help="where to write the figure")
+    args = p.parse_args(argv)
+    result = computation_graph.computation_graph(args.a, args.b, args.c)
+    print("\n".join(computation_graph.table(result)))
+    if result["text"]:
+        print("(!) the text's value (ERRATA 2); the chain rule gives dJ/dc = dJ/du · du/dc = 3 · b = %g"
+              % result["hand"]["dJ/dc"])
+    _makedirs(args.out)
+    computation_graph.plot_computation_graph(result, args.out)
+    print("figure: %s" % args.out)
+    return 0
+
+
+def _makedirs(path):
+    if os.path.dirname(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

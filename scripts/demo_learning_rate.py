@@ -1,0 +1,47 @@
+"""The learning rate α: the shallow network on the flower with several α, one of them far too large.
+
+    python scripts/demo_learning_rate.py
+    python scripts/demo_learning_rate.py --rates 0.1,1.2,50 --iterations 1000
+
+Each run's cost curve, and what it did: converges, oscillates (goes up on the way) or diverges
+(ends above where it started). The cost is computed from the logits, so even α = 100 gives finite
+numbers to plot.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tf_models import models  # noqa: E402
+from tf_models.demos import learning_rate  # noqa: E402
+
+ITERATIONS = 2000
+OUT = "runs/demos/learning_rate.png"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--rates", default=",".join("%g" % a for a in learning_rate.RATES),
+                   help="values of α, comma-separated")
+    p.add_argument("--iterations", type=int, default=ITERATIONS)
+    p.add_argument("--backend", choices=models.BACKENDS, default="numpy")
+    p.add_argument("--out", default=OUT, help="where to write the figure")
+    args = p.parse_args(argv)
+    rates = [float(a) for a in args.rates.split(",")]
+    results = learning_rate.learning_rates(rates, iterations=args.iterations, backend=args.backend)
+    print("%8s %10s %10s %10s %10s  %s" % ("α", "first J", "max J", "last J", "test acc", ""))
+    for alpha, r in results.items():
+        J = [c for _, c in r["costs"]]
+        print("%8g %10.4f %10.4f %10.4f %10.3f  %s" % (alpha, J[0], max(J), J[-1],
+                                                      r["test_accuracy"], r["status"]))
+    if os.path.dirname(args.out):
+        os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    learning_rate.plot_learning_rates(results, args.out)
+    print("figure: %s" % args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

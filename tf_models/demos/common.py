@@ -1,0 +1,29 @@
+"""Small helpers the demonstrations share."""
+import time
+
+
+def finish(fig, path, tight=True):
+    """Lay out ``fig``; save it to ``path`` (and close it) when a path is given. Returns the figure.
+
+    Without a path the figure stays open, so a notebook shows it inline.
+    """
+    if tight:
+        fig.tight_layout()
+    if path:
+        from tf_models import plots
+        fig.savefig(path, dpi=90)
+        plots.plt.close(fig)
+    return fig
+
+
+def best_time(fn, repeats=3):
+    """(the smallest wall time of ``repeats`` calls of fn() in seconds, the last call's result).
+
+    The minimum is the least disturbed by other work on the machine.
+    """
+    best, result = float("inf"), None
+    for _ in range(max(1, repeats)):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
