@@ -162,8 +162,10 @@ def summary(result):
                             result.tolerance * w["scale"], verdict))
 
 
-def plot(result, path, title="NumPy vs TensorFlow"):
-    """Two panels: both cost curves; max |Δθ| and |ΔJ| on a log scale with the tolerance line."""
+def plot(result, path=None, title="NumPy vs TensorFlow"):
+    """Two panels: both cost curves; max |Δθ| and |ΔJ| on a log scale with the tolerance line.
+
+    Saved to ``path`` (and closed) when given; returns the figure (a notebook shows it inline)."""
     from tf_models import plots
     plt = plots.plt
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True)
@@ -185,6 +187,7 @@ def plot(result, path, title="NumPy vs TensorFlow"):
     bottom.set_ylabel("NumPy − TF (absolute)")
     bottom.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    if path:
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+    return fig
