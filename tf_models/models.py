@@ -65,18 +65,19 @@ def train_numpy(model, X, Y, parameters, learning_rate, num_iterations, activati
                                    on_record=on_record, **_np_kwargs(model, activation))
 
 
-def build_graph(model, parameters, learning_rate, activation=None, dtype="float64"):
-    """The model's TF graph (a ModelGraph), variables initialized from ``parameters``."""
+def build_graph(model, parameters, learning_rate, activation=None, dtype="float64", m=None):
+    """The model's TF graph (a ModelGraph), variables initialized from ``parameters``.
+    ``m``: the number of training examples, if known: the training loop is then faster."""
     validation.check_parameters(model, parameters)
     validation.check_learning_rate(learning_rate)
     validation.check_dtype(dtype)
     if model == "logistic":
         from tf_models.graphs import logistic
-        return logistic.build_graph(parameters, learning_rate, dtype)
+        return logistic.build_graph(parameters, learning_rate, dtype, m)
     activations.get(activation)
     from tf_models.graphs import deep, shallow
     module = shallow if model == "shallow" else deep
-    return module.build_graph(parameters, activation, learning_rate, dtype)
+    return module.build_graph(parameters, activation, learning_rate, dtype, m)
 
 
 def train_tf(model, X, Y, parameters, learning_rate, num_iterations, activation=None,
@@ -88,7 +89,7 @@ def train_tf(model, X, Y, parameters, learning_rate, num_iterations, activation=
                               record_every)
     validation.check_choice(mode, TF_MODES, "TF mode")
     from tf_models.graphs import session
-    graph = build_graph(model, parameters, learning_rate, activation, X.dtype)
+    graph = build_graph(model, parameters, learning_rate, activation, X.dtype, m=X.shape[1])
     return session.fit(graph, X, Y, num_iterations, record_every, mode, on_record)
 
 

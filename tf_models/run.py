@@ -84,7 +84,7 @@ def train_tf(config, ds, parameters, layer_dims, run_dir, log):
     from tf_models.graphs import session, summaries
     from tf_models.tfcompat import tf
     graph = models.build_graph(config.model, parameters, config.learning_rate, config.activation,
-                               config.dtype)
+                               config.dtype, m=ds.X_train.shape[1])  # m: a faster train_loop
     logger = summaries.TensorBoardLogger(graph, run_dir, ds.X_test, ds.Y_test)
     with graph.graph.as_default():
         saver = tf.train.Saver(var_list=graph.parameters, max_to_keep=2)

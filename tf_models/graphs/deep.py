@@ -31,9 +31,11 @@ def compute_cost(cache, Y):
     return layers.cross_entropy_cost(model_graph.output_logits(cache), Y)
 
 
-def build_graph(initial_parameters, activation="relu", learning_rate=0.0075, dtype="float64"):
-    """The whole graph (a ``ModelGraph``), variables initialized from ``initial_parameters``."""
+def build_graph(initial_parameters, activation="relu", learning_rate=0.0075, dtype="float64",
+                m=None):
+    """The whole graph (a ``ModelGraph``), variables initialized from ``initial_parameters``;
+    ``m`` the number of training examples if known (faster training loop, see model_graph)."""
     return model_graph.build(
         "deep", initial_parameters,
         lambda X, p, reenter: forward_propagation(X, p, activation, reenter),
-        learning_rate, dtype, activation)
+        learning_rate, dtype, activation, m)

@@ -21,7 +21,8 @@ def compute_cost(cache, Y):
     return layers.cross_entropy_cost(cache["Z"], Y)
 
 
-def build_graph(initial_parameters, learning_rate=0.005, dtype="float64"):
-    """The whole graph (a ``ModelGraph``), variables initialized from ``initial_parameters``."""
+def build_graph(initial_parameters, learning_rate=0.005, dtype="float64", m=None):
+    """The whole graph (a ``ModelGraph``), variables initialized from ``initial_parameters``;
+    ``m`` the number of training examples if known (faster training loop, see model_graph)."""
     return model_graph.build("logistic", initial_parameters, forward_propagation, learning_rate,
-                             dtype)
+                             dtype, m=m)

@@ -8,7 +8,13 @@
     cost            J, from the logits (stable)
     grads           {"dW1": tf.gradients(cost, W1), ...}: autodiff, to compare with the NumPy backward pass
     train           one gradient-descent step: GradientDescentOptimizer(α).minimize(cost)
-    train_loop      ``n_steps`` steps in one Session.run (a tf.while_loop around the same step)
+    train_loop      ``n_steps`` steps in one Session.run (a tf.while_loop around the same step),
+                    on the training set held in the graph
+
+Speed (docs/performance.md): pass ``m``, the number of training examples, when it is known. The
+training data then have a static shape inside ``train_loop``, and TensorFlow's graph optimizer
+replaces the shape arithmetic of the gradients (Shape, BroadcastGradientArgs, Reshape: about a
+third of the ops of a 2-4-1 step) by constants. The arithmetic of a step is the same either way.
 """
 import numpy as np
 
@@ -28,12 +34,14 @@ class ModelGraph(object):
         return sess.run(self.parameters)
 
 
-def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, activation=None):
+def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, activation=None,
+          m=None):
     """Build the graph of one model.
 
     forward_propagation(X, parameters, reenter) -> (A, cache), with the output logits in
     cache["Z"] or the highest-numbered cache["Z<l>"]; ``reenter`` True for the main copy
     (its nodes share the parameters' ``layer_<l>`` scopes), False inside the training loop.
+    ``m``: the number of training examples, or None to accept any (see the module docstring).
     """
     validation.check_parameters(kind, initial_parameters)
     validation.check_learning_rate(learning_rate)
@@ -45,12 +53,15 @@ def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, a
     graph = tf.Graph()
     with graph.as_default():
         with tf.name_scope("data"):
-            X_train = tf.placeholder(dt, (n_x, None), name="X_train")
-            Y_train = tf.placeholder(dt, (1, None), name="Y_train")
+            X_train = tf.placeholder(dt, (n_x, m), name="X_train")
+            Y_train = tf.placeholder(dt, (1, m), name="Y_train")
             X_data = tf.Variable(X_train, trainable=False, validate_shape=False, name="X_data",
                                  collections=[tf.GraphKeys.LOCAL_VARIABLES])
             Y_data = tf.Variable(Y_train, trainable=False, validate_shape=False, name="Y_data",
                                  collections=[tf.GraphKeys.LOCAL_VARIABLES])
+            # What train_loop reads: the same data, with their shape stated when m is known.
+            X_steps = _with_shape(X_data, (n_x, m), "X_steps")
+            Y_steps = _with_shape(Y_data, (1, m), "Y_steps")
         X = tf.placeholder_with_default(X_data, (n_x, None), name="X")
         Y = tf.placeholder_with_default(Y_data, (1, None), name="Y")
         parameters = layers.create_parameters(initial_parameters, dt)
@@ -70,8 +81,8 @@ def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, a
         # the new W2 (dZ1 = W2ᵀ dZ2 * g'(Z1) needs the old one).
         train = optimizer.minimize(cost, var_list=[parameters[k] for k in names], name="train",
                                    gate_gradients=tf.train.Optimizer.GATE_GRAPH)
-        n_steps, train_loop = _training_loop(X, Y, parameters, names, forward_propagation,
-                                             optimizer)
+        n_steps, train_loop = _training_loop(X_steps, Y_steps, parameters, names,
+                                             forward_propagation, optimizer)
         with tf.name_scope("predict"):
             predictions = tf.cast(A > 0.5, dt, name="Y_prediction")
             accuracy = tf.reduce_mean(tf.cast(tf.equal(predictions, Y), dt), name="accuracy")
@@ -89,6 +100,13 @@ def output_logits(cache):
     if "Z" in cache:
         return cache["Z"]
     return cache["Z%d" % max(int(k[1:]) for k in cache if k.startswith("Z"))]
+
+
+def _with_shape(data, shape, name):
+    """The data variable's value with its static shape stated (an Identity: no copy)."""
+    value = tf.identity(data, name=name)
+    value.set_shape(shape)
+    return value
 
 
 def _training_loop(X, Y, parameters, names, forward_propagation, optimizer):

@@ -7,6 +7,9 @@ Three ways to run the same steps, all giving the same parameters:
     "step"   one ``sess.run(train)`` per iteration, the training set already in the graph;
     "loop"   (default) ``record_every`` iterations per ``sess.run`` inside a tf.while_loop.
 
+"feed" is the version to read first; "loop" is the fast one (docs/performance.md). The cost is
+fetched only at records, never inside the loop.
+
 Costs follow the NumPy reference exactly: [i, J] for the parameters before update i, every
 ``record_every`` iterations, then [num_iterations, J] for the final parameters.
 """
@@ -15,9 +18,20 @@ from tf_models.models import TF_MODES as MODES
 from tf_models.tfcompat import tf
 
 
+def session_config():
+    """The Session options used for training.
+
+    One inter-op thread: a gradient-descent step is mostly a chain of small ops, and with more
+    scheduler threads (TF's default is one per core) they are handed between threads, which for
+    an elementwise op on a few thousand numbers costs as much as the op itself. Intra-op threads
+    stay at TF's default, all cores, so that large matmuls and elementwise ops use every core.
+    """
+    return tf.ConfigProto(inter_op_parallelism_threads=1)
+
+
 def open_session(model, X, Y):
     """A Session on the model's graph with the parameters initialized and (X, Y) loaded."""
-    sess = tf.Session(graph=model.graph)
+    sess = tf.Session(graph=model.graph, config=session_config())
     sess.run(model.init)
     sess.run(model.data_init, {model.X_train: X, model.Y_train: Y})
     return sess

@@ -19,9 +19,10 @@ def compute_cost(cache, Y):
     return layers.cross_entropy_cost(cache["Z2"], Y)
 
 
-def build_graph(initial_parameters, activation="tanh", learning_rate=1.2, dtype="float64"):
-    """The whole graph (a ``ModelGraph``), variables initialized from ``initial_parameters``."""
+def build_graph(initial_parameters, activation="tanh", learning_rate=1.2, dtype="float64", m=None):
+    """The whole graph (a ``ModelGraph``), variables initialized from ``initial_parameters``;
+    ``m`` the number of training examples if known (faster training loop, see model_graph)."""
     return model_graph.build(
         "shallow", initial_parameters,
         lambda X, p, reenter: forward_propagation(X, p, activation, reenter),
-        learning_rate, dtype, activation)
+        learning_rate, dtype, activation, m)
