@@ -18,7 +18,9 @@ def sigmoid(Z):
     """
     Z = np.asarray(Z)
     e = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1, e) / (1 + e)
+    A = np.where(Z >= 0, 1, e)  # the numerator; divided in place (one array fewer, same numbers)
+    A /= 1 + e
+    return A if A.ndim else A[()]  # a 0-d input gives a NumPy scalar, as Z / (1 + e) would
 
 
 def sigmoid_derivative(Z, A):

@@ -20,7 +20,9 @@ def num_layers(parameters):
 
 def linear_forward(A_prev, W, b):
     """Z[l] = W[l] A[l−1] + b[l]:  (n_l, n_{l−1}) · (n_{l−1}, m) + (n_l, 1) → (n_l, m)."""
-    return np.dot(W, A_prev) + b
+    Z = np.dot(W, A_prev)
+    Z += b  # added in place: one (n_l, m) array fewer than np.dot(W, A_prev) + b
+    return Z
 
 
 def layer_forward(A_prev, W, b, activation):
@@ -69,7 +71,8 @@ def linear_backward(dZ, cache):
 def layer_backward(dA, cache, activation):
     """dZ[l] = dA[l] * g'(Z[l]), then ``linear_backward``."""
     _, _, Z, A = cache
-    dZ = dA * activations.get(activation)[1](Z, A)
+    dZ = activations.get(activation)[1](Z, A)  # g'(Z[l]), a new array ...
+    dZ *= dA  # ... multiplied in place by dA[l]: dZ[l] = dA[l] * g'(Z[l])
     return linear_backward(dZ, cache)
 
 

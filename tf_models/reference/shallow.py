@@ -18,7 +18,8 @@ def forward_propagation(X, parameters, activation="tanh"):
     """
     g, _ = activations.get(activation)
     W1, b1, W2, b2 = parameters["W1"], parameters["b1"], parameters["W2"], parameters["b2"]
-    Z1 = np.dot(W1, X) + b1
+    Z1 = np.dot(W1, X)
+    Z1 += b1  # Z1 = W1 X + b1, added in place: one (n_h, m) array fewer (docs/performance.md)
     A1 = g(Z1)
     Z2 = np.dot(W2, A1) + b2
     A2 = sigmoid(Z2)
@@ -44,7 +45,8 @@ def backward_propagation(parameters, cache, X, Y, activation="tanh"):
     dZ2 = A2 - Y
     dW2 = np.dot(dZ2, A1.T) / m
     db2 = np.sum(dZ2, axis=1, keepdims=True) / m
-    dZ1 = np.dot(parameters["W2"].T, dZ2) * g_prime(cache["Z1"], A1)
+    dZ1 = np.dot(parameters["W2"].T, dZ2)
+    dZ1 *= g_prime(cache["Z1"], A1)  # dZ1 = W2ᵀ dZ2 * g'(Z1), multiplied in place
     dW1 = np.dot(dZ1, X.T) / m
     db1 = np.sum(dZ1, axis=1, keepdims=True) / m
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
