@@ -1,9 +1,13 @@
 """Command-line plumbing shared by the training scripts (argparse, errors, exit status).
 
 Exit status: 0 on success; 2 on bad input, with a single line ``error: ...`` on stderr and no
-traceback; 130 after Ctrl-C.
+traceback (also when training diverges: metrics.json then says "status": "diverged" and holds the
+last good parameters); 130 after Ctrl-C (the parameters so far are saved, "status":
+"interrupted"); 1 on an unexpected failure, a bug: one ``error:`` line, and the traceback when
+the environment sets TF_MODELS_TRACEBACK=1.
 """
 import argparse
+import os
 import sys
 
 from tf_models import datasets, initializers, models, run
@@ -11,11 +15,17 @@ from tf_models.activations import HIDDEN_ACTIVATIONS
 
 
 
+def one_line(text):
+    """``text`` on a single line: a file name or value holding a line break cannot split the
+    ``error:`` line that tools and tests read."""
+    return " ".join(text.splitlines())
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a bad argument as one ``error:`` line (exit 2) without the usage."""
 
     def error(self, message):
-        sys.stderr.write("error: %s (see --help)\n" % message)
+        sys.stderr.write("error: %s (see --help)\n" % one_line(message))
         sys.exit(2)
 
 
@@ -114,11 +124,21 @@ def main(parser, model, argv=None, after=None):
         if after is not None:
             after(config, metrics)
     except ValueError as e:
-        sys.stderr.write("error: %s\n" % str(e).splitlines()[0])
+        sys.stderr.write("error: %s\n" % (one_line(str(e)) or type(e).__name__))
         return 2
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+    except MemoryError:
+        sys.stderr.write("error: not enough memory for this model and data; choose fewer units "
+                         "or a smaller dataset\n")
+        return 2
+    except KeyboardInterrupt as e:  # stopping.Interrupted says where and what it saved
+        sys.stderr.write("%s\n" % (str(e) or "interrupted"))
         return 130
+    except Exception as e:  # a bug, not the user's input: one line unless asked for more
+        if os.environ.get("TF_MODELS_TRACEBACK"):
+            raise
+        sys.stderr.write("error: unexpected %s: %s (this is a bug; TF_MODELS_TRACEBACK=1 shows the "
+                         "traceback)\n" % (type(e).__name__, one_line(str(e))))
+        return 1
     print("outputs in %s" % metrics["run_dir"])
     if config.backend == "tf":
         print("TensorBoard:  ./env.sh tensorboard --logdir %s   then open http://localhost:6006"

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from tf_models import datasets, models, params_io
+from tf_models import datasets, models, params_io, stopping, validation
 
 
 class Config(object):
@@ -31,7 +31,11 @@ def make_run_dir(run_dir, label, root="runs"):
         if os.path.exists(run_dir) and (not os.path.isdir(run_dir) or os.listdir(run_dir)):
             raise ValueError("run directory %s already exists and is not empty; choose a new "
                              "--run-dir (runs are never overwritten)" % run_dir)
-        os.makedirs(run_dir, exist_ok=True)
+        try:
+            os.makedirs(run_dir, exist_ok=True)
+        except OSError as e:
+            raise ValueError("cannot create run directory %s (%s); choose another --run-dir"
+                             % (run_dir, e.strerror or e))
         return run_dir
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = os.path.join(root, "%s-%s" % (label, stamp))
@@ -42,6 +46,9 @@ def make_run_dir(run_dir, label, root="runs"):
             return path
         except FileExistsError:
             continue
+        except OSError as e:
+            raise ValueError("cannot create a run directory under %s (%s); pass a writable "
+                             "--run-dir" % (root, e.strerror or e))
     raise ValueError("could not create a new run directory under %s" % root)
 
 
@@ -98,6 +105,11 @@ def train_tf(config, ds, parameters, layer_dims, run_dir, log):
         trained = graph.parameter_values(sess)
         saver.save(sess, os.path.join(run_dir, "checkpoint", "model.ckpt"),
                    global_step=config.iterations)
+    except stopping.Interrupted as e:  # the session holds e.parameters: checkpoint them too
+        if e.iteration is not None:
+            saver.save(sess, os.path.join(run_dir, "checkpoint", "model.ckpt"),
+                       global_step=e.iteration)
+        raise
     finally:
         logger.close()
         sess.close()
@@ -108,12 +120,11 @@ def execute(config):
     """Run one training; returns the metrics dict (also written to metrics.json)."""
     dt = models.check_dtype(config.dtype)
     config.dtype = dt.name
-    if not config.learning_rate > 0:
-        raise ValueError("--learning-rate must be positive; got %r" % config.learning_rate)
-    if config.iterations < 1:
-        raise ValueError("--iterations must be at least 1; got %r" % config.iterations)
-    if config.print_every < 1:
-        raise ValueError("--print-every must be at least 1; got %r" % config.print_every)
+    validation.check_model(config.model)
+    validation.check_backend(config.backend)
+    validation.check_learning_rate(config.learning_rate)
+    validation.check_iterations(config.iterations, config.print_every)
+    validation.check_seed(config.seed)
     ds = load_data(config)
     layer_dims = [ds.n_x] + list(config.hidden_dims) + [1]
     parameters = models.initial_parameters(config.model, layer_dims, config.init, config.seed,
@@ -127,13 +138,19 @@ def execute(config):
         print_progress(i, J, True)
 
     start = time.time()
-    if config.backend == "tf":
-        trained, costs = train_tf(config, ds, parameters, layer_dims, run_dir, log)
-    else:
-        trained, costs = models.train_numpy(config.model, ds.X_train, ds.Y_train, parameters,
-                                            config.learning_rate, config.iterations,
-                                            config.activation, config.print_every,
-                                            lambda i, J, p: log(i, J))
+    stopped = None  # a stopping.Diverged or Interrupted: save the parameters it kept, re-raise
+    try:
+        if config.backend == "tf":
+            trained, costs = train_tf(config, ds, parameters, layer_dims, run_dir, log)
+        else:
+            trained, costs = models.train_numpy(config.model, ds.X_train, ds.Y_train, parameters,
+                                                config.learning_rate, config.iterations,
+                                                config.activation, config.print_every,
+                                                lambda i, J, p: log(i, J))
+    except (stopping.Diverged, stopping.Interrupted) as e:
+        if e.parameters is None or not e.costs:
+            raise  # stopped before any good record: nothing to save
+        stopped, trained, costs = e, e.parameters, e.costs
     seconds = time.time() - start
     acc = lambda X, Y: models.accuracy(config.model, trained, X, Y, config.activation)  # noqa
     metrics = {
@@ -148,7 +165,13 @@ def execute(config):
         "train_accuracy": acc(ds.X_train, ds.Y_train), "test_accuracy": acc(ds.X_test, ds.Y_test),
         "train_seconds": seconds, "versions": versions(), "status": "completed",
     }
+    if stopped is not None:  # "diverged" or "interrupted", with where and why
+        metrics.update(status=stopped.status, iterations_completed=stopped.iteration,
+                       stop_reason=str(stopped))
     write_outputs(config, ds, trained, metrics, run_dir)
+    if stopped is not None:
+        raise type(stopped)("%s; outputs saved in %s" % (stopped, run_dir), stopped.parameters,
+                            stopped.costs, stopped.iteration)
     print("train accuracy %.4f   test accuracy %.4f   (%.2f s)"
           % (metrics["train_accuracy"], metrics["test_accuracy"], seconds))
     metrics["run_dir"] = run_dir

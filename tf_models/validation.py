@@ -49,7 +49,7 @@ def check_dtype(dtype):
         dt = np.dtype(dtype)
     except (TypeError, ValueError):
         dt = None
-    if dt is None or dt not in (np.float32, np.float64) or isinstance(dtype, bool):
+    if dtype is None or dt is None or dt not in (np.float32, np.float64) or isinstance(dtype, bool):
         raise ValueError("unsupported dtype %r; choose float32 or float64" % (dtype,))
     return dt
 
