@@ -100,7 +100,7 @@ def test_script_as_a_process_deep_float64(tmp_path):
     """The acceptance command (fewer iterations): exit 0 and a largest difference under 1e-10."""
     out = str(tmp_path / "deep.png")
     proc = subprocess.run([sys.executable, SCRIPT, "--model", "deep", "--dtype", "float64",
-                           "--iterations", "200", "--out", out], cwd=ROOT,
+                           "--iterations", "50", "--print-every", "25", "--out", out], cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     largest = float(re.search(r"largest parameter difference: (\S+)", proc.stdout).group(1))

@@ -52,6 +52,6 @@ def plot_initialization(results, titles, path=None):
                              label="%s (test acc %.2f)" % (method, r["test_accuracy"]))
         ax.set_yscale("log")
         for line in ax.get_lines():
-            line.set_marker(None)
+            line.set_marker("")
         ax.legend(fontsize=9)
     return common.finish(fig, path)

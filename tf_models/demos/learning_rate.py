@@ -59,7 +59,7 @@ def plot_learning_rates(results, path=None, title="learning rate α: shallow net
         plots.cost_curve(finite, ax=ax, title=title,
                          label="α = %g: %s (test acc %.2f)" % (alpha, r["status"], r["test_accuracy"]))
     for line in ax.get_lines():
-        line.set_marker(None)
+        line.set_marker("")
     ax.set_yscale("log")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9)
     fig.subplots_adjust(left=0.08, right=0.64, bottom=0.12)
