@@ -10,38 +10,15 @@ def test_sigma_of_zero():
     assert sigmoid(np.zeros((1, 1)))[0, 0] == 0.5
 
 
-def computation_graph_by_hand(a, b, c):
-    """J = 3(a + bc) as the course's graph: u = bc, v = a + u, J = 3v; backward by the chain rule."""
-    u = b * c
-    v = a + u
-    J = 3 * v
-    dJ_dv = 3.0
-    dJ_du = dJ_dv * 1.0          # dv/du = 1
-    dJ_da = dJ_dv * 1.0          # dv/da = 1
-    dJ_db = dJ_du * c            # du/db = c
-    dJ_dc = dJ_du * b            # du/dc = b
-    return {"u": u, "v": v, "J": J, "dv": dJ_dv, "du": dJ_du, "da": dJ_da, "db": dJ_db, "dc": dJ_dc}
-
-
 def test_computation_graph_hand_chain_rule_and_tf_gradients_agree():
-    """1.2.3.2–1.2.3.3 at a = 7, b = 4, c = 2. ERRATA 2: dJ/dc = 3b = 12, not the text's 9."""
-    from tf_models.tfcompat import tf
-    hand = computation_graph_by_hand(7.0, 4.0, 2.0)
+    """1.2.3.2–1.2.3.3 at a = 7, b = 4, c = 2: the library's hand chain rule (NumPy/Python) against
+    tf.gradients on the same graph. ERRATA 2: dJ/dc = 3b = 12, not the text's 9."""
+    from tf_models.demos import computation_graph as cg
+    hand, tf_ = cg.by_hand(7.0, 4.0, 2.0), cg.by_tensorflow(7.0, 4.0, 2.0)
     assert (hand["u"], hand["v"], hand["J"]) == (8.0, 15.0, 45.0)
-    assert (hand["dv"], hand["da"], hand["du"], hand["db"], hand["dc"]) == (3, 3, 3, 6, 12)
-
-    graph = tf.Graph()
-    with graph.as_default():
-        a, b, c = (tf.constant(x, tf.float64) for x in (7.0, 4.0, 2.0))
-        u = b * c
-        v = a + u
-        J = 3 * v
-        grads = tf.gradients(J, [a, b, c, u, v])
-        with tf.Session(graph=graph) as sess:
-            J_tf, (da, db, dc, du, dv) = sess.run([J, grads])
-    assert J_tf == hand["J"]
-    assert [da, db, dc, du, dv] == [hand["da"], hand["db"], hand["dc"], hand["du"], hand["dv"]]
-    assert dc != 9, "the text's dJ/dc = 9 is a leftover of the example a=5, b=3, c=2"
+    assert [hand[k] for k in ("dJ/dv", "dJ/da", "dJ/du", "dJ/db", "dJ/dc")] == [3, 3, 3, 6, 12]
+    assert dict(tf_) == dict(hand), "tf.gradients vs the hand chain rule"
+    assert tf_["dJ/dc"] != cg.TEXT_VALUES["dJ/dc"] == 9, "the text's dJ/dc = 9 is a leftover"
 
 
 @pytest.mark.parametrize("y_hat", [0.1, 0.5, 0.9])
