@@ -79,15 +79,18 @@ def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, a
         # GATE_GRAPH: every gradient is computed before any parameter is updated. With TF1's ref
         # variables an update is in place, and a gradient still reading W2 could otherwise see
         # the new W2 (dZ1 = W2ᵀ dZ2 * g'(Z1) needs the old one).
-        train = optimizer.minimize(cost, var_list=[parameters[k] for k in names], name="train",
-                                   gate_gradients=tf.train.Optimizer.GATE_GRAPH)
+        # One box ``train`` in TensorBoard holds the step's gradients and updates; passing the
+        # scope's name ("train/") as the op's name gives the op itself the plain name ``train``.
+        with tf.name_scope("train") as scope:
+            train = optimizer.minimize(cost, var_list=[parameters[k] for k in names], name=scope,
+                                       gate_gradients=tf.train.Optimizer.GATE_GRAPH)
         n_steps, train_loop = _training_loop(X_steps, Y_steps, parameters, names,
                                              forward_propagation, optimizer)
         with tf.name_scope("predict"):
             predictions = tf.cast(A > 0.5, dt, name="Y_prediction")
             accuracy = tf.reduce_mean(tf.cast(tf.equal(predictions, Y), dt), name="accuracy")
-        init = tf.global_variables_initializer()
-        data_init = tf.local_variables_initializer()
+        init = tf.variables_initializer(tf.global_variables(), name="init")
+        data_init = tf.variables_initializer(tf.local_variables(), name="data/init")
     return ModelGraph(kind=kind, graph=graph, dtype=np.dtype(dtype), activation=activation,
                       learning_rate=learning_rate, X=X, Y=Y, X_train=X_train, Y_train=Y_train,
                       parameters=parameters, A=A, Z=Z, cost=cost, grads=grads, train=train,
