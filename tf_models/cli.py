@@ -83,6 +83,10 @@ def build_parser(model, description, learning_rate, iterations, print_every, dat
     p.add_argument("--print-every", type=positive_int, default=print_every,
                    help="print and record the cost every N iterations")
     p.add_argument("--run-dir", help="output folder (must be new; default: a new folder in runs/)")
+    p.add_argument("--resume", metavar="RUN_DIR",
+                   help="continue the run in RUN_DIR for --iterations more steps, into a new run "
+                        "directory; its model, data, seed and dtype are kept (TF restores its "
+                        "latest checkpoint, NumPy its params.h5)")
     p.add_argument("--mode", choices=models.TF_MODES, default="loop",
                    help="TF only: loop = many steps per Session.run (fast); step = one run per "
                         "step; feed = the textbook loop feeding the data every step")
@@ -112,7 +116,32 @@ def config_from_args(model, args):
                       test_data=args.test_data, learning_rate=args.learning_rate,
                       iterations=args.iterations, seed=args.seed, dtype=args.dtype,
                       print_every=args.print_every, run_dir=args.run_dir, mode=args.mode,
-                      hidden_dims=hidden, activation=activation, init=init)
+                      hidden_dims=hidden, activation=activation, init=init, resume=args.resume)
+
+
+# What a resumed run takes from the run it continues; giving one of these with --resume is an error.
+KEPT_ON_RESUME = ("dataset", "data", "test_data", "seed", "dtype", "hidden_units", "layer_dims",
+                  "activation", "init")
+
+
+def given_flags(parser, argv):
+    """The names (dests) of the options actually given in ``argv``, defaults aside.
+
+    argparse sets a default only on an attribute the namespace lacks, so parsing into a
+    namespace pre-filled with a marker leaves the marker exactly where nothing was given."""
+    unset = object()
+    namespace = argparse.Namespace(**{k: unset for k in vars(parser.parse_args([]))})
+    parser.parse_args(argv, namespace)
+    return {k for k, v in vars(namespace).items() if v is not unset}
+
+
+def check_resume_flags(given):
+    """ValueError when a flag fixed by the resumed run is given beside --resume."""
+    clash = sorted(k for k in given if k in KEPT_ON_RESUME)
+    if clash:
+        raise ValueError("--%s cannot be combined with --resume: a resumed run keeps the model, "
+                         "data, seed and dtype of the run it continues"
+                         % clash[0].replace("_", "-"))
 
 
 def main(parser, model, argv=None, after=None):
@@ -120,6 +149,10 @@ def main(parser, model, argv=None, after=None):
     args = parser.parse_args(argv)
     config = config_from_args(model, args)
     try:
+        if args.resume:
+            given = given_flags(parser, argv)
+            check_resume_flags(given)
+            run.apply_resume(config, given)
         metrics = run.execute(config)
         if after is not None:
             after(config, metrics)

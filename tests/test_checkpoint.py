@@ -1,0 +1,171 @@
+"""Checkpoints and ``--resume``: N iterations, a resume, then M more equal N + M straight.
+
+A resumed run continues from the old run's newest TF checkpoint (TF backend) or its params.h5
+(NumPy backend) into a new run directory; the old one is left as it was. In float64 the
+parameters must match a straight run to 1e-12 (gradient descent is deterministic, so in fact
+they are identical).
+"""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from tf_models import cli, params_io, run
+from tf_models.tfcompat import tf
+
+# model: (dataset, learning rate, extra flags)
+MODELS = {"logistic": ("breast_cancer", 0.05, []),
+          "shallow": ("flower", 1.2, []),
+          "deep": ("moons", 0.1, ["--layer-dims", "6,3,1"])}
+N, M, EVERY = 120, 80, 40
+
+
+def train(tmpdir, name, model, argv):
+    """Run a training script's command-line path; returns (run_dir, metrics)."""
+    dataset, learning_rate, _ = MODELS[model]
+    run_dir = os.path.join(str(tmpdir), name)
+    parser = cli.build_parser(model, "test", learning_rate, N, EVERY, dataset)
+    assert cli.main(parser, model, ["--run-dir", run_dir] + argv) == 0
+    with open(os.path.join(run_dir, "metrics.json")) as f:
+        return run_dir, json.load(f)
+
+
+def params(run_dir):
+    return params_io.load_params(os.path.join(run_dir, "params.h5"))[0]
+
+
+def snapshot(run_dir):
+    """{relative path: bytes} of every file in a run directory."""
+    files = {}
+    for folder, _, names in os.walk(run_dir):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                files[os.path.relpath(path, run_dir)] = f.read()
+    return files
+
+
+def assert_same_parameters(resumed, straight):
+    for key in sorted(straight):
+        np.testing.assert_allclose(resumed[key], straight[key], rtol=0, atol=1e-12,
+                                   err_msg="%s: resumed vs straight" % key)
+
+
+@pytest.mark.parametrize("backend", ["tf", "numpy"])
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_n_then_resume_m_equals_n_plus_m(tmpdir, model, backend):
+    flags = ["--backend", backend, "--dtype", "float64"] + MODELS[model][2]
+    first, _ = train(tmpdir, "first", model, flags + ["--iterations", str(N)])
+    before = snapshot(first)
+    resumed, metrics = train(tmpdir, "resumed", model,
+                             ["--resume", first, "--iterations", str(M)])
+    straight, expected = train(tmpdir, "straight", model, flags + ["--iterations", str(N + M)])
+    # parameters
+    assert_same_parameters(params(resumed), params(straight))
+    # the record of the resumed run covers the whole training, as the straight one does
+    assert metrics["iterations"] == N + M and metrics["backend"] == backend
+    assert metrics["resumed_from"] == {"run_dir": first, "iteration": N}
+    assert [i for i, _ in metrics["costs"]] == [i for i, _ in expected["costs"]]
+    np.testing.assert_allclose([J for _, J in metrics["costs"]],
+                               [J for _, J in expected["costs"]], rtol=1e-12, err_msg="costs")
+    # the old run is untouched
+    assert snapshot(first) == before
+
+
+def shallow_config(run_dir, **settings):
+    """A run.Config of the shallow network on the flower (as train_shallow.py would fill it)."""
+    values = dict(model="shallow", backend="tf", dataset="flower", data=None, test_data=None,
+                  learning_rate=1.2, iterations=N, seed=1, dtype="float64", print_every=EVERY,
+                  run_dir=run_dir, mode="loop", hidden_dims=[4], activation="tanh",
+                  init="randn")
+    values.update(settings)
+    return run.Config(**values)
+
+
+def checkpoint_steps(run_dir):
+    folder = os.path.join(run_dir, run.CHECKPOINT_DIR)
+    return sorted(int(f[len("model.ckpt-"):-len(".index")]) for f in os.listdir(folder)
+                  if f.endswith(".index"))
+
+
+def test_tf_checkpoints_at_intervals_and_resume_from_the_newest(tmpdir):
+    """With checkpoint_seconds = 0 a checkpoint is saved at every record (the last two kept),
+    the final one at the last iteration, its variables named as the course names them.
+    Without that final checkpoint (say the run was killed after an interval save) the run
+    resumes from the newest one left: a straight run of that many iterations plus M."""
+    first = os.path.join(str(tmpdir), "first")
+    run.execute(shallow_config(first, checkpoint_seconds=0))
+    assert checkpoint_steps(first) == [N - EVERY, N]
+    path, step = run.latest_checkpoint(first)
+    assert step == N and path.endswith("model.ckpt-%d" % N)
+    assert dict(tf.train.list_variables(path)) == {"W1": [4, 2], "b1": [4, 1], "W2": [1, 4],
+                                                   "b2": [1, 1]}
+    folder = os.path.join(first, run.CHECKPOINT_DIR)
+    for f in os.listdir(folder):
+        if f.startswith("model.ckpt-%d." % N):
+            os.remove(os.path.join(folder, f))
+    assert checkpoint_steps(first) == [N - EVERY]
+    resumed, metrics = train(tmpdir, "resumed", "shallow", ["--resume", first, "--iterations",
+                                                            str(M)])
+    straight, _ = train(tmpdir, "straight", "shallow", ["--iterations", str(N - EVERY + M)])
+    assert metrics["resumed_from"]["iteration"] == N - EVERY
+    assert metrics["iterations"] == N - EVERY + M
+    assert_same_parameters(params(resumed), params(straight))
+
+
+def test_numpy_run_resumed_by_tf(tmpdir):
+    """A NumPy run (no checkpoint) resumes in TF from its params.h5; the two backends then
+    agree with a straight NumPy run to the precision of float64 arithmetic."""
+    first, _ = train(tmpdir, "first", "shallow", ["--backend", "numpy", "--iterations", str(N)])
+    resumed, metrics = train(tmpdir, "resumed", "shallow",
+                             ["--resume", first, "--backend", "tf", "--iterations", str(M)])
+    straight, _ = train(tmpdir, "straight", "shallow",
+                        ["--backend", "numpy", "--iterations", str(N + M)])
+    assert metrics["backend"] == "tf" and metrics["resumed_from"]["iteration"] == N
+    got, want = params(resumed), params(straight)
+    for key in want:
+        np.testing.assert_allclose(got[key], want[key], rtol=1e-9, atol=1e-12, err_msg=key)
+
+
+# ---- bad input -------------------------------------------------------------------------------
+
+def run_script(*argv):
+    return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "train_shallow.py")]
+                          + list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, cwd=ROOT, timeout=120)
+
+
+def test_resume_of_a_folder_that_is_not_a_run(tmpdir):
+    result = run_script("--resume", str(tmpdir))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1, \
+        result.stderr
+    assert "not a run directory" in result.stderr
+    assert os.listdir(str(tmpdir)) == []
+
+
+@pytest.fixture(scope="module")
+def small_run(tmpdir_factory):
+    """A short NumPy run of the shallow network, to be resumed (or not) by the tests below."""
+    return train(tmpdir_factory.mktemp("small"), "first", "shallow",
+                 ["--backend", "numpy", "--iterations", "10"])[0]
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--dataset", "moons"], "--dataset cannot be combined with --resume"),
+    (["--hidden-units", "7"], "--hidden-units cannot be combined with --resume"),
+])
+def test_resume_refuses_flags_that_would_change_the_run(small_run, capsys, argv, message):
+    parser = cli.build_parser("shallow", "test", 1.2, 10, 5, "flower")
+    assert cli.main(parser, "shallow", ["--resume", small_run] + argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_resume_with_the_wrong_script(small_run, capsys):
+    parser = cli.build_parser("deep", "test", 0.1, 10, 5, "moons")
+    assert cli.main(parser, "deep", ["--resume", small_run]) == 2
+    assert "resume it with scripts/train_shallow.py" in capsys.readouterr().err
