@@ -1,0 +1,65 @@
+"""Apply the parameters of a training run to labelled data: print the accuracy, write predictions.
+
+    python scripts/predict.py --params runs/shallow-tf-.../params.h5                  # its test split
+    python scripts/predict.py --params RUN/params.h5 --backend tf --dataset flower
+    python scripts/predict.py --params RUN/params.h5 --data test_catvnoncat.h5 --out cat.csv
+
+Either backend reads what either backend saved. Without --dataset or --data the data is the run's
+own test set, reproduced from the dataset and seed recorded in the file. The predictions go to a
+CSV (index, probability, prediction, label): --out, or a new file beside the parameters; an
+existing file is never overwritten.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tf_models import cli, datasets, models, params_io, prediction  # noqa: E402
+
+BACKEND = "numpy"  # the NumPy forward pass starts fastest; --backend tf evaluates the TF graph
+
+
+def build_parser():
+    p = cli.ArgumentParser(description=__doc__.splitlines()[0],
+                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--params", required=True, metavar="RUN/params.h5",
+                   help="parameter file written by a training script")
+    p.add_argument("--backend", choices=models.BACKENDS, default=BACKEND,
+                   help="which implementation computes ŷ")
+    p.add_argument("--dataset", choices=datasets.DATASETS,
+                   help="a built-in dataset: its test split, from the seed in the file")
+    p.add_argument("--data", metavar="FILE.h5",
+                   help="an HDF5 file of the course's cat/non-cat layout: all its examples")
+    p.add_argument("--out", metavar="FILE.csv",
+                   help="where to write the predictions (must not exist; default: a new "
+                        "predictions-<data>-<backend>.csv beside the parameters)")
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        parameters, attrs = params_io.load_params(args.params)
+        X, Y, description = prediction.evaluation_data(attrs, args.dataset, args.data)
+        A = prediction.predict_proba(args.backend, parameters, attrs, X)
+        label = args.dataset or os.path.splitext(os.path.basename(args.data or
+                                                                  str(attrs["dataset"])))[0]
+        out = args.out or prediction.default_output(args.params, label, args.backend)
+        prediction.write_predictions(out, A, Y)
+    except ValueError as e:
+        sys.stderr.write("error: %s\n" % str(e).splitlines()[0])
+        return 2
+    acc, correct = prediction.accuracy(A, Y)
+    print("parameters  %s: %s %s, activation %s, %s, trained with %s"
+          % (args.params, attrs["model"], attrs["layer_dims"], attrs.get("activation"),
+             attrs["dtype"], attrs.get("backend")))
+    print("data        %s" % description)
+    print("backend     %s" % args.backend)
+    print("accuracy    %.4f  (%d of %d correct)" % (acc, correct, Y.shape[1]))
+    print("predictions %s" % out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

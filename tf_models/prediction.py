@@ -1,0 +1,115 @@
+"""Applying saved parameters: ŷ from a params.h5 with either backend, on labelled data.
+
+    evaluation_data(attrs, dataset, data)      -> X (n_x, m), Y (1, m), description
+    predict_proba(backend, parameters, attrs, X) -> ŷ (1, m)
+    write_predictions(path, ŷ, Y)              a CSV: index, probability, prediction, label
+
+A params.h5 (``params_io``) records the model, its layer_dims and activation, the dtype and the
+training settings, so the parameters of either backend rebuild the same model in the other:
+the NumPy forward pass (``models.predict_proba``) or the TF graph (``models.build_graph``, its
+variables initialized from the file, ``A`` evaluated with X fed).
+"""
+import os
+
+import numpy as np
+
+from tf_models import datasets, models
+
+
+def evaluation_data(attrs, dataset=None, data=None):
+    """Labelled examples to evaluate the parameters on: (X, Y, description).
+
+    dataset  a built-in name: its test split, reproduced from the seed recorded in ``attrs``
+    data     an HDF5 file of the course layout: all its examples (``test_set_*`` if present,
+             otherwise ``train_set_*``)
+    neither  what the parameters were trained on: the recorded built-in dataset's test split,
+             or for a run on HDF5 files its test file (or the seeded hold-out of its training file)
+    """
+    seed = attrs.get("seed", 1)
+    if dataset and data:
+        raise ValueError("give --dataset or --data, not both")
+    if data:
+        X, Y, _ = datasets.read_h5(data, _split_of(data))
+        description = "%s (%d examples)" % (data, X.shape[1])
+    else:
+        name = dataset or attrs.get("dataset")
+        if name in datasets.DATASETS:
+            ds = datasets.load_dataset(name, seed=seed)
+            what = "test split, seed %d" % seed
+        elif name:  # a run trained on HDF5 files: the same test set as its metrics.json
+            ds = datasets.load_h5(name, attrs.get("test_dataset"), seed=seed)
+            what = ("test file %s" % attrs["test_dataset"] if attrs.get("test_dataset")
+                    else "hold-out split, seed %d" % seed)
+        else:
+            raise ValueError("the parameter file records no dataset; give --dataset or --data")
+        X, Y = ds.X_test, ds.Y_test
+        description = "%s, %s (%d examples)" % (name, what, X.shape[1])
+    n_x = attrs["layer_dims"][0]
+    if X.shape[0] != n_x:
+        raise ValueError("the data has %d features per example but the parameters expect n_x = %d"
+                         % (X.shape[0], n_x))
+    return X.astype(attrs["dtype"]), Y.astype(attrs["dtype"]), description
+
+
+def _split_of(path):
+    """"test" when the file holds test_set_x, else "train" (read_h5 reports what is missing)."""
+    import h5py
+    try:
+        with h5py.File(path, "r") as f:
+            return "test" if "test_set_x" in f else "train"
+    except (OSError, IOError):
+        return "train"
+
+
+def predict_proba(backend, parameters, attrs, X):
+    """ŷ = A[L] (1, m) for X (n_x, m) by the NumPy forward pass or the TF graph."""
+    model, activation = attrs["model"], attrs.get("activation")
+    if backend == "numpy":
+        return models.predict_proba(model, parameters, X, activation)
+    if backend == "tf":
+        return _predict_proba_tf(model, parameters, X, activation, attrs["dtype"],
+                                 attrs.get("learning_rate") or 1.0)
+    raise ValueError("unknown backend %r; choose one of: %s" % (backend, ", ".join(models.BACKENDS)))
+
+
+def _predict_proba_tf(model, parameters, X, activation, dtype, learning_rate):
+    """The model's TF graph built from ``parameters``; A evaluated with X fed (no training)."""
+    from tf_models.tfcompat import tf
+    graph = models.build_graph(model, parameters, learning_rate, activation, dtype)
+    with tf.Session(graph=graph.graph) as sess:
+        sess.run(graph.init)
+        return sess.run(graph.A, {graph.X: X})
+
+
+def accuracy(A, Y):
+    """(fraction, number correct) of the predictions ŷ > 0.5 against the labels Y."""
+    correct = int(np.sum((A > 0.5) == (Y == 1)))
+    return correct / float(Y.shape[1]), correct
+
+
+def default_output(params_path, label, backend):
+    """A new file beside the parameters: predictions-<label>-<backend>[-k].csv (never an
+    existing file)."""
+    base = os.path.join(os.path.dirname(os.path.abspath(params_path)),
+                        "predictions-%s-%s" % (label, backend))
+    path, k = base + ".csv", 1
+    while os.path.exists(path):
+        path, k = "%s-%d.csv" % (base, k), k + 1
+    return path
+
+
+def write_predictions(path, A, Y):
+    """CSV with one row per example: index, probability ŷ, prediction (ŷ > 0.5), label.
+
+    Opened in exclusive mode, so an existing file is never overwritten (ValueError instead)."""
+    try:
+        f = open(path, "x")
+    except FileExistsError:
+        raise ValueError("%s already exists; choose another --out (files are never overwritten)"
+                         % path)
+    except OSError as e:
+        raise ValueError("cannot write %s (%s)" % (path, e.strerror or e))
+    with f:
+        f.write("index,probability,prediction,label\n")
+        for j, (a, y) in enumerate(zip(np.ravel(A), np.ravel(Y))):
+            f.write("%d,%.17g,%d,%d\n" % (j, a, a > 0.5, y))
