@@ -1,7 +1,12 @@
 """Figures for runs and notebooks: cost curves and decision boundaries (matplotlib, no display)."""
+import os
+import sys
+
 import matplotlib
 
-matplotlib.use("Agg")
+# Scripts and tests draw to files (no display needed); a notebook keeps its inline backend.
+if "ipykernel" not in sys.modules and not os.environ.get("MPLBACKEND"):
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 

@@ -17,12 +17,9 @@ import tensorflow as _tf  # noqa: E402
 TF_VERSION = _tf.__version__
 IS_TF2 = int(TF_VERSION.split(".")[0]) >= 2
 
+tf = _tf.compat.v1 if IS_TF2 else _tf
+tf.logging.set_verbosity(tf.logging.ERROR)  # first: disabling v2 behaviour logs deprecation notes
 if IS_TF2:
-    tf = _tf.compat.v1
     tf.disable_v2_behavior()
-else:
-    tf = _tf
-
-tf.logging.set_verbosity(tf.logging.ERROR)
 
 __all__ = ["tf", "TF_VERSION", "IS_TF2"]
