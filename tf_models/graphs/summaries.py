@@ -36,7 +36,7 @@ from tensorboard.plugins.pr_curve import summary as pr_curve_summary  # noqa: E4
 TENSORBOARD_VERSION = tuple(int(p) for p in _tensorboard_version.VERSION.split(".")[:2])
 
 HISTOGRAMS = 20          # at most this many records get histograms and a PR curve
-IMAGES = 8               # at most this many records get a decision-boundary picture
+IMAGES = 6               # at most this many records get a decision-boundary picture
 HISTOGRAM_BINS = 30
 BOUNDARY_GRID = 60       # the picture's grid is BOUNDARY_GRID × BOUNDARY_GRID points
 PR_THRESHOLDS = 101
