@@ -138,6 +138,27 @@ def test_a_real_process_prints_one_line_and_no_traceback(files):
     assert err.startswith("error: ") and err.count("\n") == 1, err
 
 
+@pytest.mark.parametrize("failure, status, words", [
+    (MemoryError(), 2, "not enough memory"),
+    (ZeroDivisionError("float division by zero"), 1, "unexpected ZeroDivisionError"),
+])
+def test_out_of_memory_and_bugs_also_end_in_one_line(capsys, monkeypatch, failure, status, words):
+    """Out of memory is the input's size (2); anything else is a bug (1), shown on request."""
+    from tf_models import run
+
+    def fail(config):
+        raise failure
+    monkeypatch.setattr(run, "execute", fail)
+    monkeypatch.delenv("TF_MODELS_TRACEBACK", raising=False)
+    got, out, err = run_main(capsys, "train_logistic", [])
+    assert got == status and err.count("\n") == 1 and err.startswith("error: ")
+    assert words in err and "Traceback" not in err
+    if status == 1:
+        monkeypatch.setenv("TF_MODELS_TRACEBACK", "1")
+        with pytest.raises(type(failure)):
+            script("train_logistic").main([])
+
+
 @pytest.mark.parametrize("backend", ["numpy", "tf"])
 def test_a_diverging_run_saves_its_last_good_parameters_and_exits_2(capsys, tmp_path, backend):
     run_dir = str(tmp_path / "run")

@@ -197,6 +197,10 @@ def test_ctrl_c_on_a_long_run_saves_it_and_exits_130(tmp_path, backend):
     assert metrics["status"] == "interrupted"
     assert metrics["iterations_completed"] == metrics["costs"][-1][0] < 100000000
     assert metrics["final_cost"] == metrics["costs"][-1][1]
+    if backend == "tf":  # the interrupted session's state is checkpointed at the same iteration
+        folder = getattr(run, "CHECKPOINT_DIR", "checkpoint")
+        assert os.path.isfile(os.path.join(run_dir, folder, "model.ckpt-%d.index"
+                                           % metrics["iterations_completed"]))
     # The saved parameters are the ones the metrics describe.
     from tf_models import datasets
     ds = datasets.load_dataset("flower")
