@@ -99,6 +99,7 @@ CASES = {
     "test data alone": ("train_logistic", ["--test-data", "{test}"], "--test-data needs --data"),
     "test data wider than train": ("train_logistic", ["--data", "{small train}",
                                                       "--test-data", "{wide test}"], "features"),
+    "--data: a device, not a file": ("train_deep", ["--data", os.devnull], "not a regular file"),
     "run dir in use": ("train_logistic", ["--backend", "numpy", "--run-dir", "{used run}"],
                        "already exists"),
     "run dir inside a file": ("train_logistic", ["--backend", "numpy",

@@ -153,7 +153,8 @@ def read_h5(path, split):
     import h5py
     if not os.path.isfile(path):
         raise ValueError("%s: %s (expected an HDF5 file in the course's cat/non-cat layout)"
-                         % (path, "is a directory" if os.path.isdir(path) else "no such file"))
+                         % (path, "is a directory" if os.path.isdir(path) else
+                            "is not a regular file" if os.path.exists(path) else "no such file"))
     try:
         f = h5py.File(path, "r")
     except Exception as e:  # h5py raises OSError, some versions other types, for a non-HDF5 file

@@ -26,14 +26,15 @@ def run(propagate, cost_of, X, Y, parameters, learning_rate, num_iterations,
 
     Raises ValueError for bad input; ``stopping.Diverged`` (a ValueError) when the cost or the
     parameters blow up, and ``stopping.Interrupted`` on Ctrl-C, each carrying the parameters
-    to keep (see tf_models.stopping).
+    to keep (see tf_models.stopping). NumPy's overflow warnings are silenced inside the loop:
+    finite parameters never overflow, and a diverging step is reported by that check, in words.
     """
     validation.check_data(X, Y)
     validation.check_learning_rate(learning_rate)
     validation.check_iterations(num_iterations, record_every)
     parameters = {k: np.array(v, copy=True) if np.ndim(v) else v for k, v in parameters.items()}
     costs = []
-    with stopping.Guard(learning_rate) as guard:
+    with stopping.Guard(learning_rate) as guard, np.errstate(over="ignore", invalid="ignore"):
         for i in range(num_iterations):
             if guard.stop_requested:  # Ctrl-C: between two whole updates, never inside one
                 _stop(guard, costs, i, cost_of(parameters, X, Y), parameters)
