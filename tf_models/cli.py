@@ -95,7 +95,7 @@ def build_parser(model, description, learning_rate, iterations, print_every, dat
     if model == "deep":
         p.add_argument("--layer-dims", type=layer_dims_arg, default=[20, 7, 5, 1],
                        help="units of each layer after the input, comma-separated, last 1")
-        p.add_argument("--init", choices=sorted(initializers.INIT_METHODS), default="he",
+        p.add_argument("--init", choices=sorted(initializers.INIT_METHODS), default="xavier",
                        help="weight initialization (1.4.3.3)")
     if model != "logistic":
         p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS,
