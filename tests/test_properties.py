@@ -75,10 +75,35 @@ def tf_side(model, activation, dtype, p, X, Y):
         sess.close()
 
 
+def well_conditioned_in_float32(model, activation, p, X, Y):
+    """True unless float32 must lose more than 2 of its ~7 digits in a gradient.
+
+    Near saturation g'(Z) = 1 − A² (tanh) or A(1 − A) (sigmoid) is a difference of nearly equal
+    numbers, and so is dZ = A − Y when every example is fitted: the result keeps only
+    log10(1/g') fewer digits, in NumPy and TF alike, each rounding differently. Float64 has
+    digits to spare; float32 is compared where g' ≥ 0.01 and some |A − Y| ≥ 0.01."""
+    p64 = {k: np.asarray(v, np.float64) for k, v in p.items()}
+    X64 = X.astype(np.float64)
+    if model == "logistic":
+        A = np_logistic.predict_proba(p64, X64)
+        hidden = []
+    elif model == "shallow":
+        A, cache = np_shallow.forward_propagation(X64, p64, activation)
+        hidden = [cache["A1"]]
+    else:
+        A, caches = np_deep.forward_propagation(X64, p64, activation)
+        hidden = [c[3] for c in caches[:-1]]
+    g_prime = {"tanh": lambda H: 1 - H * H, "sigmoid": lambda H: 4 * H * (1 - H)}
+    if activation in g_prime and any((g_prime[activation](H) < 1e-2).any() for H in hidden):
+        return False
+    return np.max(np.abs(A - Y)) >= 1e-2
+
+
 @FEW
 @given(problems())
 def test_numpy_and_tf_agree_on_random_shapes_and_dtypes(problem):
     model, dims, activation, dtype, p, X, Y = problem
+    assume(dtype == "float64" or well_conditioned_in_float32(model, activation, p, X, Y))
     A_np, J_np, g_np = numpy_side(model, activation, p, X, Y)
     A_tf, J_tf, g_tf = tf_side(model, activation, dtype, p, X, Y)
     where = "%s %s %s %s" % (model, dims, activation, dtype)
