@@ -174,6 +174,7 @@ def main(parser, model, argv=None, after=None):
         return 1
     print("outputs in %s" % metrics["run_dir"])
     if config.backend == "tf":
-        print("TensorBoard:  ./env.sh tensorboard --logdir %s   then open http://localhost:6006"
+        print("TensorBoard:  ./env.sh tensorboard --logdir %s --host 127.0.0.1   then open "
+              "http://127.0.0.1:6006"
               % metrics["run_dir"])
     return 0

@@ -86,6 +86,10 @@ def _installed_version(package):
     return None
 
 
+def _absolute(path):
+    return os.path.abspath(path) if path else path
+
+
 def print_progress(i, J, every_line):
     if every_line:
         print("iteration %6d   cost %.6f" % (i, J), flush=True)
@@ -272,7 +276,9 @@ def execute(config):
     acc = lambda X, Y: models.accuracy(config.model, trained, X, Y, config.activation)  # noqa
     metrics = {
         "model": config.model, "backend": config.backend, "dtype": config.dtype,
-        "dataset": config.data or config.dataset, "test_dataset": getattr(config, "test_data", None),
+        # HDF5 paths made absolute, so that --resume and predict.py work from any directory
+        "dataset": _absolute(config.data) or config.dataset,
+        "test_dataset": _absolute(getattr(config, "test_data", None)),
         "layer_dims": layer_dims,
         "activation": config.activation if config.model != "logistic" else None,
         "init": config.init if config.model != "logistic" else "zeros",
