@@ -74,11 +74,3 @@ def initialize_logistic(n_x, dtype=np.float64):
     """
     dtype = np.dtype(dtype)
     return {"w": np.zeros((int(n_x), 1), dtype=dtype), "b": dtype.type(0)}
-
-
-def layer_dims_of(parameters):
-    """Recover [n_x, n_1, ..., n_L] from a parameters dict (W1, W2, ... or w)."""
-    if "w" in parameters:
-        return [parameters["w"].shape[0], 1]
-    L = len([k for k in parameters if k.startswith("W")])
-    return [parameters["W1"].shape[1]] + [parameters["W%d" % l].shape[0] for l in range(1, L + 1)]

@@ -14,6 +14,8 @@ import tempfile
 
 import numpy as np
 
+from tf_models import validation
+
 MODELS = ("logistic", "shallow", "deep")
 
 
@@ -79,22 +81,11 @@ def _text(value):
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def expected_shapes(model, layer_dims):
-    """{name: shape} that a model of this kind and ``layer_dims`` has."""
-    if model == "logistic":
-        return {"w": (layer_dims[0], 1), "b": ()}
-    shapes = {}
-    for l in range(1, len(layer_dims)):
-        shapes["W%d" % l] = (layer_dims[l], layer_dims[l - 1])
-        shapes["b%d" % l] = (layer_dims[l], 1)
-    return shapes
-
-
 def _check_shapes(path, parameters, attrs):
     dims = attrs.get("layer_dims")
     if not isinstance(dims, list) or len(dims) < 2:
         raise ValueError("%s: attribute layer_dims is missing or invalid" % path)
-    want = expected_shapes(attrs["model"], dims)
+    want = validation.expected_shapes(attrs["model"], dims)
     got = {k: tuple(np.shape(v)) for k, v in parameters.items()}
     if got != want:
         raise ValueError("%s: parameters %s do not fit a %s model with layer_dims %s (expected %s)"
