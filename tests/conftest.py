@@ -44,3 +44,14 @@ def assert_close_dicts(mine, theirs, rtol, label_mine="NumPy", label_theirs="TF"
         scale = max(np.max(np.abs(b)) if b.size else 0.0, atol_scale)
         np.testing.assert_allclose(a, b, rtol=0, atol=rtol * scale,
                                    err_msg="%s: %s vs %s" % (key, label_mine, label_theirs))
+
+
+# Property tests (hypothesis): in CI, a fixed example sequence, so that a landing never depends on
+# luck; locally, fresh random examples every run.
+try:
+    from hypothesis import settings as _hypothesis_settings
+    _hypothesis_settings.register_profile("ci", derandomize=True)
+    if os.environ.get("CI"):
+        _hypothesis_settings.load_profile("ci")
+except ImportError:  # pragma: no cover - hypothesis is in both requirement files
+    pass
