@@ -29,8 +29,6 @@ def main(argv=None):
     for name in activation_functions.NAMES:
         print("%-11s %22.2e %22.2e" % (name, np.max(np.abs(ours[name][0] - theirs[name][0])),
                                       np.max(np.abs(ours[name][1] - theirs[name][1]))))
-    if os.path.dirname(args.out):
-        os.makedirs(os.path.dirname(args.out), exist_ok=True)
     activation_functions.plot_activations(z, args.out)
     print("figure: %s" % args.out)
     return 0

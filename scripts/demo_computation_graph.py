@@ -31,15 +31,9 @@ def main(argv=None):
     if result["text"]:
         print("(!) the text's value (ERRATA 2); the chain rule gives dJ/dc = dJ/du · du/dc = 3 · b = %g"
               % result["hand"]["dJ/dc"])
-    _makedirs(args.out)
     computation_graph.plot_computation_graph(result, args.out)
     print("figure: %s" % args.out)
     return 0
-
-
-def _makedirs(path):
-    if os.path.dirname(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
 
 
 if __name__ == "__main__":

@@ -34,8 +34,6 @@ def main(argv=None):
     for run in runs:
         print("%5d %10.4f %10.3f %10.3f" % (run["n_h"], run["costs"][-1][1], run["train_accuracy"],
                                            run["test_accuracy"]))
-    if os.path.dirname(args.out):
-        os.makedirs(os.path.dirname(args.out), exist_ok=True)
     hidden_units.plot_hidden_units(ds, runs, path=args.out)
     print("figure: %s" % args.out)
     return 0

@@ -40,8 +40,6 @@ def main(argv=None):
                                                          run["test_accuracy"]))
         results.append(r)
         titles.append(title)
-    if os.path.dirname(args.out):
-        os.makedirs(os.path.dirname(args.out), exist_ok=True)
     initialization.plot_initialization(results, titles, args.out)
     print("figure: %s" % args.out)
     return 0

@@ -36,8 +36,6 @@ def main(argv=None):
         J = [c for _, c in r["costs"]]
         print("%8g %10.4f %10.4f %10.4f %10.3f  %s" % (alpha, J[0], max(J), J[-1],
                                                       r["test_accuracy"], r["status"]))
-    if os.path.dirname(args.out):
-        os.makedirs(os.path.dirname(args.out), exist_ok=True)
     learning_rate.plot_learning_rates(results, args.out)
     print("figure: %s" % args.out)
     return 0

@@ -46,8 +46,6 @@ def main(argv=None):
         max(np.max(np.abs(a - b)) for a in dw for b in dw),
         ", ".join("%.12f" % step["costs"][k] for k in vectorization.METHODS)))
 
-    if os.path.dirname(args.out):
-        os.makedirs(os.path.dirname(args.out), exist_ok=True)
     vectorization.plot_vectorization(dot, step, args.out)
     print("figure: %s" % args.out)
     return 0

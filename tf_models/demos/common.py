@@ -1,9 +1,11 @@
 """Small helpers the demonstrations share."""
+import os
 import time
 
 
 def finish(fig, path, tight=True):
-    """Lay out ``fig``; save it to ``path`` (and close it) when a path is given. Returns the figure.
+    """Lay out ``fig``; save it to ``path`` (creating its folder, then closing the figure) when a
+    path is given. Returns the figure.
 
     Without a path the figure stays open, so a notebook shows it inline.
     """
@@ -11,6 +13,8 @@ def finish(fig, path, tight=True):
         fig.tight_layout()
     if path:
         from tf_models import plots
+        if os.path.dirname(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
         fig.savefig(path, dpi=90)
         plots.plt.close(fig)
     return fig
