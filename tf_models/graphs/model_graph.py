@@ -70,20 +70,22 @@ def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, a
         cost = layers.cross_entropy_cost(Z, Y)
         names = sorted(parameters)
         with tf.name_scope("gradients_of_cost"):
-            grads = dict(zip(["d" + k for k in names],
-                             tf.gradients(cost, [parameters[k] for k in names])))
+            grad_list = tf.gradients(cost, [parameters[k] for k in names])
+            grads = dict(zip(["d" + k for k in names], grad_list))
         # α as a tensor of the model's dtype: a Python float would become a float32 tensor and
         # float64 training would step with α rounded to float32 (1.2 -> 1.2000000477).
         alpha = tf.constant(learning_rate, dtype=dt, name="learning_rate")
         optimizer = tf.train.GradientDescentOptimizer(alpha, name="GradientDescent")
-        # GATE_GRAPH: every gradient is computed before any parameter is updated. With TF1's ref
-        # variables an update is in place, and a gradient still reading W2 could otherwise see
-        # the new W2 (dZ1 = W2ᵀ dZ2 * g'(Z1) needs the old one).
-        # One box ``train`` in TensorBoard holds the step's gradients and updates; passing the
-        # scope's name ("train/") as the op's name gives the op itself the plain name ``train``.
+        # The step applies the gradients above (``grads``), not a second copy of them, gated by
+        # tf.tuple as minimize(..., gate_gradients=GATE_GRAPH) would: every gradient is computed
+        # before any parameter is updated. With TF1's ref variables an update is in place, and a
+        # gradient still reading W2 could otherwise see the new W2 (dZ1 = W2ᵀ dZ2 * g'(Z1) needs
+        # the old one). One box ``train`` in TensorBoard holds the gating and the updates; passing
+        # the scope's name ("train/") as the op's name gives the op itself the plain name ``train``.
         with tf.name_scope("train") as scope:
-            train = optimizer.minimize(cost, var_list=[parameters[k] for k in names], name=scope,
-                                       gate_gradients=tf.train.Optimizer.GATE_GRAPH)
+            gated = tf.tuple(grad_list)
+            train = optimizer.apply_gradients(list(zip(gated, [parameters[k] for k in names])),
+                                              name=scope)
         n_steps, train_loop = _training_loop(X_steps, Y_steps, parameters, names,
                                              forward_propagation, optimizer)
         with tf.name_scope("predict"):
