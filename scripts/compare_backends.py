@@ -10,36 +10,33 @@ the last line gives the largest difference seen. Exit status 0 when it is within
 tolerance (tf_models/compare.py says which and why), 1 when it is not, 2 on bad input.
 A plot of both cost curves and of the differences (log scale) is written to --out.
 """
-import argparse
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tf_models import cli, compare, datasets, models  # noqa: E402
+from tf_models import compare, datasets, models, settings
+from tf_models.app import cli
 
 ITERATIONS = 1000       # gradient-descent steps of each backend
 PRINT_EVERY = 100       # a row of the table (and a point of the plot) every N steps
-OUT = "runs/compare-%(model)s-%(dtype)s.png"
+OUT = "runs/compare-{model}-{dtype}.png"
 
 
 def build_parser():
-    p = cli.ArgumentParser(description=__doc__.splitlines()[0],
-                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--model", choices=models.MODELS, required=True)
-    p.add_argument("--dtype", choices=models.DTYPES, default="float64")
+    p = cli.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", choices=settings.MODELS, required=True)
+    p.add_argument("--dtype", choices=settings.DTYPES, default="float64")
     p.add_argument("--iterations", type=cli.positive_int, default=ITERATIONS)
     p.add_argument("--print-every", type=cli.positive_int, default=PRINT_EVERY)
     p.add_argument("--dataset", choices=("default",) + datasets.DATASETS, default="default",
-                   help="default: the model's training-script dataset (logistic: breast_cancer, "
-                        "shallow: flower, deep: moons)")
+                   help="default: the model's training-script dataset (%s)" % ", ".join(
+                       "%s: %s" % (m.name, m.defaults.dataset) for m in models.REGISTRY.values()))
     p.add_argument("--learning-rate", type=cli.positive_float,
-                   help="α (default: the model's training-script value)")
-    p.add_argument("--seed", type=int, default=1, help="seed for data, split and initialization")
-    p.add_argument("--tolerance", type=float,
+                   help="alpha (default: the model's training-script value)")
+    p.add_argument("--seed", type=cli.seed_int, default=1, help="seed for data, split and initialization")
+    p.add_argument("--tolerance", type=cli.non_negative_float,
                    help="relative tolerance (default: %s)" % ", ".join(
                        "%s %.0e" % kv for kv in sorted(compare.TOLERANCE.items())))
-    p.add_argument("--perturb", type=float, default=0.0,
+    p.add_argument("--perturb", type=cli.finite_float, default=0.0,
                    help="add this to the TF copy's first weight, to see a real difference")
     p.add_argument("--out", help="plot file (default: %s)" % OUT)
     return p
@@ -47,7 +44,7 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    out = args.out or OUT % {"model": args.model, "dtype": args.dtype}
+    out = args.out or OUT.format(model=args.model, dtype=args.dtype)
     print("NumPy vs TensorFlow: %s, %s, %d iterations" % (args.model, args.dtype, args.iterations))
     print(compare.HEADER)
     try:
@@ -56,8 +53,7 @@ def main(argv=None):
             args.print_every, args.seed, args.tolerance, args.perturb,
             on_row=lambda row: print(compare.format_row(row), flush=True))
     except ValueError as e:
-        sys.stderr.write("error: %s\n" % str(e).splitlines()[0])
-        return 2
+        return cli.fail(str(e))
     print(compare.summary(result))
     if os.path.dirname(out):
         os.makedirs(os.path.dirname(out), exist_ok=True)

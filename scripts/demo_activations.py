@@ -5,23 +5,18 @@
 The curves come from tf_models.activations (the NumPy networks' functions); the script also
 computes them with TensorFlow and tf.gradients and prints the largest difference.
 """
-import argparse
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from tf_models.demos import activation_functions  # noqa: E402
+from tf_models.app import cli
+from tf_models.demos import activation_functions
 
 OUT = "runs/demos/activations.png"
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--out", default=OUT, help="where to write the figure")
+    p = cli.demo_parser(__doc__, OUT)
     args = p.parse_args(argv)
     z = np.linspace(-5, 5, 401)
     ours, theirs = activation_functions.curves(z), activation_functions.by_tensorflow(z)

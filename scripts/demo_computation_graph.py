@@ -7,24 +7,19 @@ Prints u, v, J and dJ/dv, dJ/du, dJ/da, dJ/db, dJ/dc by the hand chain rule, by 
 nudging each input by 0.001 (the text's method), beside the text's dJ/dc = 9 (ERRATA 2: it is 3b = 12),
 and draws the graph to --out.
 """
-import argparse
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tf_models.demos import computation_graph  # noqa: E402
+from tf_models.app import cli
+from tf_models.demos import computation_graph
 
 OUT = "runs/demos/computation_graph.png"
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--a", type=float, default=7.0)
-    p.add_argument("--b", type=float, default=4.0)
-    p.add_argument("--c", type=float, default=2.0)
-    p.add_argument("--out", default=OUT, help="where to write the figure")
+    p = cli.demo_parser(__doc__, OUT)
+    p.add_argument("--a", type=cli.finite_float, default=7.0)
+    p.add_argument("--b", type=cli.finite_float, default=4.0)
+    p.add_argument("--c", type=cli.finite_float, default=2.0)
     args = p.parse_args(argv)
     result = computation_graph.computation_graph(args.a, args.b, args.c)
     print("\n".join(computation_graph.table(result)))

@@ -3,14 +3,11 @@
     python scripts/demo_hidden_units.py
     python scripts/demo_hidden_units.py --sizes 1,4,50 --iterations 2000
 """
-import argparse
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tf_models import models  # noqa: E402
-from tf_models.demos import hidden_units  # noqa: E402
+from tf_models import settings
+from tf_models.app import cli
+from tf_models.demos import hidden_units
 
 ITERATIONS = 5000
 LEARNING_RATE = 1.2
@@ -18,16 +15,14 @@ OUT = "runs/demos/hidden_units.png"
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--sizes", default=",".join(str(n) for n in hidden_units.SIZES),
+    p = cli.demo_parser(__doc__, OUT)
+    p.add_argument("--sizes", type=cli.int_list, default=list(hidden_units.SIZES),
                    help="hidden layer sizes n_h, comma-separated")
-    p.add_argument("--iterations", type=int, default=ITERATIONS)
-    p.add_argument("--learning-rate", type=float, default=LEARNING_RATE)
-    p.add_argument("--backend", choices=models.BACKENDS, default="numpy")
-    p.add_argument("--out", default=OUT, help="where to write the figure")
+    p.add_argument("--iterations", type=cli.positive_int, default=ITERATIONS)
+    p.add_argument("--learning-rate", type=cli.positive_float, default=LEARNING_RATE)
+    p.add_argument("--backend", choices=settings.BACKENDS, default="numpy")
     args = p.parse_args(argv)
-    sizes = [int(n) for n in args.sizes.split(",")]
+    sizes = args.sizes
     ds, runs = hidden_units.hidden_units(sizes, learning_rate=args.learning_rate,
                                          iterations=args.iterations, backend=args.backend)
     print("%5s %10s %10s %10s" % ("n_h", "final J", "train acc", "test acc"))

@@ -6,14 +6,11 @@
 The deep network [2, 10, 5, 1] on the flower, once with tanh and once with ReLU hidden layers,
 trained from each initialization with the same data, α and iterations.
 """
-import argparse
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tf_models import models  # noqa: E402
-from tf_models.demos import initialization  # noqa: E402
+from tf_models import settings
+from tf_models.app import cli
+from tf_models.demos import initialization
 
 ITERATIONS = 3000
 RUNS = (("tanh", 0.5), ("relu", 0.05))   # hidden activation and its α
@@ -21,11 +18,9 @@ OUT = "runs/demos/initialization.png"
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--iterations", type=int, default=ITERATIONS)
-    p.add_argument("--backend", choices=models.BACKENDS, default="numpy")
-    p.add_argument("--out", default=OUT, help="where to write the figure")
+    p = cli.demo_parser(__doc__, OUT)
+    p.add_argument("--iterations", type=cli.positive_int, default=ITERATIONS)
+    p.add_argument("--backend", choices=settings.BACKENDS, default="numpy")
     args = p.parse_args(argv)
     results, titles = [], []
     for activation, alpha in RUNS:

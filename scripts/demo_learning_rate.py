@@ -7,29 +7,24 @@ Each run's cost curve, and what it did: converges, oscillates (goes up on the wa
 (ends above where it started). The cost is computed from the logits, so even α = 100 gives finite
 numbers to plot.
 """
-import argparse
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tf_models import models  # noqa: E402
-from tf_models.demos import learning_rate  # noqa: E402
+from tf_models import settings
+from tf_models.app import cli
+from tf_models.demos import learning_rate
 
 ITERATIONS = 2000
 OUT = "runs/demos/learning_rate.png"
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--rates", default=",".join("%g" % a for a in learning_rate.RATES),
+    p = cli.demo_parser(__doc__, OUT)
+    p.add_argument("--rates", type=cli.float_list, default=list(learning_rate.RATES),
                    help="values of α, comma-separated")
-    p.add_argument("--iterations", type=int, default=ITERATIONS)
-    p.add_argument("--backend", choices=models.BACKENDS, default="numpy")
-    p.add_argument("--out", default=OUT, help="where to write the figure")
+    p.add_argument("--iterations", type=cli.positive_int, default=ITERATIONS)
+    p.add_argument("--backend", choices=settings.BACKENDS, default="numpy")
     args = p.parse_args(argv)
-    rates = [float(a) for a in args.rates.split(",")]
+    rates = args.rates
     results = learning_rate.learning_rates(rates, iterations=args.iterations, backend=args.backend)
     print("%8s %10s %10s %10s %10s  %s" % ("α", "first J", "max J", "last J", "test acc", ""))
     for alpha, r in results.items():

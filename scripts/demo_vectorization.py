@@ -9,15 +9,12 @@ regression on the digits training split (64 features), computed by the per-examp
 graph. Prints each time and its ratio to the fastest, checks that the three agree, and draws the
 times to --out. Timings depend on the machine and on what else runs on it.
 """
-import argparse
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from tf_models.demos import vectorization  # noqa: E402
+from tf_models.app import cli
+from tf_models.demos import vectorization
 
 N = 10 ** 6       # length of the vectors of the dot product (the text uses 10^5)
 REPEATS = 3       # NumPy and TF are timed this many times, the best time kept
@@ -25,11 +22,9 @@ OUT = "runs/demos/vectorization.png"
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--n", type=int, default=N, help="length of the vectors")
-    p.add_argument("--repeats", type=int, default=REPEATS)
-    p.add_argument("--out", default=OUT, help="where to write the figure")
+    p = cli.demo_parser(__doc__, OUT)
+    p.add_argument("--n", type=cli.positive_int, default=N, help="length of the vectors")
+    p.add_argument("--repeats", type=cli.positive_int, default=REPEATS)
     args = p.parse_args(argv)
 
     dot = vectorization.dot_product(args.n, repeats=args.repeats)

@@ -9,24 +9,21 @@ own test set, reproduced from the dataset and seed recorded in the file. The pre
 CSV (index, probability, prediction, label): --out, or a new file beside the parameters; an
 existing file is never overwritten.
 """
-import argparse
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tf_models import cli, datasets, models, params_io, prediction  # noqa: E402
+from tf_models import datasets, settings
+from tf_models.app import cli, params_io, prediction
 
 BACKEND = "numpy"  # the NumPy forward pass starts fastest; --backend tf evaluates the TF graph
 
 
 def build_parser():
-    p = cli.ArgumentParser(description=__doc__.splitlines()[0],
-                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = cli.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--params", required=True, metavar="RUN/params.h5",
                    help="parameter file written by a training script")
-    p.add_argument("--backend", choices=models.BACKENDS, default=BACKEND,
-                   help="which implementation computes ŷ")
+    p.add_argument("--backend", choices=settings.BACKENDS, default=BACKEND,
+                   help="which implementation computes y_hat")
     p.add_argument("--dataset", choices=datasets.DATASETS,
                    help="a built-in dataset: its test split, from the seed in the file")
     p.add_argument("--data", metavar="FILE.h5",
@@ -42,15 +39,14 @@ def main(argv=None):
     try:
         parameters, attrs = params_io.load_params(args.params)
         X, Y, description = prediction.evaluation_data(attrs, args.dataset, args.data)
-        A = prediction.predict_proba(args.backend, parameters, attrs, X)
+        A = prediction.probabilities(args.backend, parameters, attrs, X)
         label = args.dataset or os.path.splitext(os.path.basename(args.data or
                                                                   str(attrs["dataset"])))[0]
         out = args.out or prediction.default_output(args.params, label, args.backend)
         prediction.write_predictions(out, A, Y)
     except ValueError as e:
-        sys.stderr.write("error: %s\n" % str(e).splitlines()[0])
-        return 2
-    acc, correct = prediction.accuracy(A, Y)
+        return cli.fail(str(e))
+    acc, correct = prediction.score(A, Y)
     print("parameters  %s: %s %s, activation %s, %s, trained with %s"
           % (args.params, attrs["model"], attrs["layer_dims"], attrs.get("activation"),
              attrs["dtype"], attrs.get("backend")))

@@ -4,27 +4,19 @@
     python scripts/train_deep.py --data train_catvnoncat.h5 --test-data test_catvnoncat.h5
     python scripts/train_deep.py --dataset moons --learning-rate 0.05 --init he
 
-The defaults are the course exercise's cat/non-cat settings (α = 0.0075, 2500 iterations,
-[n_x, 20, 7, 5, 1]), so they also suit --data with the cat files. Initialization defaults to
+The defaults (deep's entry in tf_models.models.REGISTRY) are the course exercise's cat/non-cat
+settings (α = 0.0075, 2500 iterations, [n_x, 20, 7, 5, 1]), so they also suit --data with the
+cat files. Initialization defaults to
 Xavier (randn·√(1/n_prev)): with the course's randn·0.01 the activations of a four-layer ReLU
 network shrink ~100× per layer and training stalls (``--init randn`` shows it).
 """
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tf_models import cli  # noqa: E402
-
-LEARNING_RATE = 0.0075
-ITERATIONS = 2500
-PRINT_EVERY = 250
-DATASET = "breast_cancer"
+from tf_models.app import cli
 
 
 def main(argv=None):
-    parser = cli.build_parser("deep", __doc__.splitlines()[0], LEARNING_RATE, ITERATIONS,
-                              PRINT_EVERY, DATASET)
+    parser = cli.build_parser("deep", __doc__.splitlines()[0])
     return cli.main(parser, "deep", argv)
 
 

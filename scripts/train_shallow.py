@@ -6,18 +6,13 @@
 Ends with the accuracy beside logistic regression's on the same split (the course's point:
 a hidden layer separates the flower, a linear model cannot).
 """
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tf_models import models
+from tf_models.app import cli, execute
 
-from tf_models import cli, models, run  # noqa: E402
-
-# Defaults: the course's planar example.
-LEARNING_RATE = 1.2
-ITERATIONS = 10000
-PRINT_EVERY = 1000
-DATASET = "flower"
+# The defaults (the course's planar example: flower, n_h = 4, tanh, alpha 1.2, 10000 iterations)
+# are the shallow network's entry in tf_models.models.REGISTRY.
 # Logistic regression, for comparison, trains with the same α for at most this many steps: it is
 # convex, and on the flower its cost stops changing (to every printed digit) before 1000 steps.
 LOGISTIC_ITERATIONS = 2000
@@ -25,7 +20,7 @@ LOGISTIC_ITERATIONS = 2000
 
 def compare_with_logistic(config, metrics):
     """Logistic regression (NumPy, same split and α) beside the network."""
-    ds = run.load_data(config)
+    ds = execute.load_data(config)
     w_b = models.initial_parameters("logistic", [ds.n_x, 1], dtype=config.dtype)
     iterations = min(config.iterations, LOGISTIC_ITERATIONS)
     trained, _ = models.train_numpy("logistic", ds.X_train, ds.Y_train, w_b, config.learning_rate,
@@ -38,8 +33,7 @@ def compare_with_logistic(config, metrics):
 
 
 def main(argv=None):
-    parser = cli.build_parser("shallow", __doc__.splitlines()[0], LEARNING_RATE, ITERATIONS,
-                              PRINT_EVERY, DATASET)
+    parser = cli.build_parser("shallow", __doc__.splitlines()[0])
     return cli.main(parser, "shallow", argv, after=compare_with_logistic)
 
 

@@ -1,4 +1,4 @@
-"""Bad files for the reliability tests (issue 7), each written fresh into a temporary directory.
+"""Bad files for the reliability tests, each written fresh into a temporary directory.
 
 ``course_h5(path, ...)`` writes a file of the course's cat/non-cat layout (small images);
 ``bad_h5_files(tmp)`` writes one file per way such a file can be wrong and returns

@@ -1,18 +1,21 @@
-"""Shared test helpers. Each test builds its own tf.Graph and Session (through ModelGraph)."""
+"""Shared test helpers. Each test builds its own tf.Graph and Session (through ModelGraph).
+
+The package is installed into each stack's environment (``pip install -e .``, done by env.sh),
+so ``import tf_models`` needs no path setting here.
+"""
+import importlib.util
 import os
-import sys
 
 import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
 
 SHARED_DATA = os.path.join(ROOT, "..", "shared", "data", "catvnoncat")
 CAT_TRAIN = os.path.join(SHARED_DATA, "train_catvnoncat.h5")
 CAT_TEST = os.path.join(SHARED_DATA, "test_catvnoncat.h5")
 
-# Parity tolerances (relative) by dtype, as the issues set them.
+# Parity tolerances (relative) by dtype: float64 to rounding, float32 to its seven digits.
 RTOL = {"float64": 1e-10, "float32": 1e-5}
 
 
@@ -20,6 +23,21 @@ def needs_catvnoncat():
     """Skip (with the reason) where the course's cat/non-cat files are not beside the project."""
     return pytest.mark.skipif(not (os.path.isfile(CAT_TRAIN) and os.path.isfile(CAT_TEST)),
                               reason="../shared/data/catvnoncat/ is absent (a user's clone has no copy)")
+
+
+_LOADED = {}
+
+
+def load_script(name, folder="scripts"):
+    """The program ``<folder>/<name>.py`` as a module, imported once, so that a test can call its
+    ``main(argv)`` in-process (a subprocess costs a TensorFlow import each)."""
+    path = os.path.join(ROOT, folder, name + ".py")
+    if path not in _LOADED:
+        spec = importlib.util.spec_from_file_location("%s_%s" % (folder, name), path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _LOADED[path] = module
+    return _LOADED[path]
 
 
 def toy_data(n_x=3, m=20, seed=0, dtype="float64"):

@@ -1,4 +1,4 @@
-"""The benchmark (benchmarks/benchmark.py, tf_models/benchmark.py) runs and reports.
+"""The benchmark (benchmarks/benchmark.py with workloads.py and report.py) runs and reports.
 
 Only that it works: run at tiny sizes (--quick), it must print its table, write its JSON and
 name every target. No timing is asserted: these machines are shared and timings are noise here.
@@ -9,8 +9,9 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
-from tf_models import benchmark
+from conftest import ROOT, load_script
+
+benchmark = load_script("workloads", folder="benchmarks")
 
 
 def test_matmul_shapes_follow_forward_and_backward_passes():

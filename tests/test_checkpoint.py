@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from tf_models import cli, params_io, run
+from tf_models.app import cli, config, execute, params_io, rundir
 from tf_models.tfcompat import tf
 
 # model: (dataset, learning rate, extra flags)
@@ -28,7 +28,8 @@ def train(tmpdir, name, model, argv):
     """Run a training script's command-line path; returns (run_dir, metrics)."""
     dataset, learning_rate, _ = MODELS[model]
     run_dir = os.path.join(str(tmpdir), name)
-    parser = cli.build_parser(model, "test", learning_rate, N, EVERY, dataset)
+    parser = cli.build_parser(model, "test", learning_rate=learning_rate, iterations=N,
+                               print_every=EVERY, dataset=dataset)
     assert cli.main(parser, model, ["--run-dir", run_dir] + argv) == 0
     with open(os.path.join(run_dir, "metrics.json")) as f:
         return run_dir, json.load(f)
@@ -77,17 +78,14 @@ def test_n_then_resume_m_equals_n_plus_m(tmpdir, model, backend):
 
 
 def shallow_config(run_dir, **settings):
-    """A run.Config of the shallow network on the flower (as train_shallow.py would fill it)."""
-    values = dict(model="shallow", backend="tf", dataset="flower", data=None, test_data=None,
-                  learning_rate=1.2, iterations=N, seed=1, dtype="float64", print_every=EVERY,
-                  run_dir=run_dir, mode="loop", hidden_dims=[4], activation="tanh",
-                  init="randn")
+    """A checked RunConfig of the shallow network on the flower (as train_shallow.py fills it)."""
+    values = dict(model="shallow", backend="tf", iterations=N, print_every=EVERY, run_dir=run_dir)
     values.update(settings)
-    return run.Config(**values)
+    return config.check(config.make(**values))
 
 
 def checkpoint_steps(run_dir):
-    folder = os.path.join(run_dir, run.CHECKPOINT_DIR)
+    folder = os.path.join(run_dir, rundir.CHECKPOINT_DIR)
     return sorted(int(f[len("model.ckpt-"):-len(".index")]) for f in os.listdir(folder)
                   if f.endswith(".index"))
 
@@ -98,13 +96,13 @@ def test_tf_checkpoints_at_intervals_and_resume_from_the_newest(tmpdir):
     Without that final checkpoint (say the run was killed after an interval save) the run
     resumes from the newest one left: a straight run of that many iterations plus M."""
     first = os.path.join(str(tmpdir), "first")
-    run.execute(shallow_config(first, checkpoint_seconds=0))
+    execute.execute(shallow_config(first, checkpoint_seconds=0))
     assert checkpoint_steps(first) == [N - EVERY, N]
-    path, step = run.latest_checkpoint(first)
+    path, step = rundir.latest_checkpoint(first)
     assert step == N and path.endswith("model.ckpt-%d" % N)
     assert dict(tf.train.list_variables(path)) == {"W1": [4, 2], "b1": [4, 1], "W2": [1, 4],
                                                    "b2": [1, 1]}
-    folder = os.path.join(first, run.CHECKPOINT_DIR)
+    folder = os.path.join(first, rundir.CHECKPOINT_DIR)
     for f in os.listdir(folder):
         if f.startswith("model.ckpt-%d." % N):
             os.remove(os.path.join(folder, f))
@@ -160,12 +158,13 @@ def small_run(tmpdir_factory):
     (["--hidden-units", "7"], "--hidden-units cannot be combined with --resume"),
 ])
 def test_resume_refuses_flags_that_would_change_the_run(small_run, capsys, argv, message):
-    parser = cli.build_parser("shallow", "test", 1.2, 10, 5, "flower")
+    parser = cli.build_parser("shallow", "test", iterations=10, print_every=5)
     assert cli.main(parser, "shallow", ["--resume", small_run] + argv) == 2
     assert message in capsys.readouterr().err
 
 
 def test_resume_with_the_wrong_script(small_run, capsys):
-    parser = cli.build_parser("deep", "test", 0.1, 10, 5, "moons")
+    parser = cli.build_parser("deep", "test", learning_rate=0.1, iterations=10, print_every=5,
+                              dataset="moons")
     assert cli.main(parser, "deep", ["--resume", small_run]) == 2
     assert "resume it with scripts/train_shallow.py" in capsys.readouterr().err

@@ -1,10 +1,9 @@
-"""Issue 7: every bad input to a script ends with exit status 2 and one ``error:`` line, no traceback.
+"""Every bad input to a script ends with exit status 2 and one ``error:`` line, no traceback.
 
 The scripts' ``main(argv)`` run in-process (a subprocess costs a TensorFlow import each); one
 subprocess case checks the same at the level of a real process. A diverging run also exits 2,
 after saving its last good parameters with "status": "diverged" in metrics.json.
 """
-import importlib.util
 import json
 import os
 import re
@@ -15,21 +14,12 @@ import numpy as np
 import pytest
 
 from bad_inputs import bad_h5_files, course_h5
-from conftest import ROOT
-from tf_models import params_io
-
-SCRIPTS = {}
-
+from conftest import ROOT, load_script
+from tf_models.app import params_io
 
 def script(name):
-    """The module scripts/<name>.py, imported once."""
-    if name not in SCRIPTS:
-        spec = importlib.util.spec_from_file_location("script_" + name,
-                                                      os.path.join(ROOT, "scripts", name + ".py"))
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        SCRIPTS[name] = module
-    return SCRIPTS[name]
+    """The module scripts/<name>.py (conftest.load_script)."""
+    return load_script(name)
 
 
 def run_main(capsys, name, argv):
@@ -120,8 +110,6 @@ for _case in H5_CASES:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_each_bad_input_gives_one_error_line_and_status_2(capsys, files, case):
     name, args, words = CASES[case]
-    if "--resume" in args and "--resume" not in open(script(name).cli.__file__).read():
-        pytest.skip("--resume (issue 4) is not there yet")
     argv = [re.sub(r"\{([^}]*)\}", lambda k: files[k.group(1)], a) for a in args]
     if not any(a.startswith("--iterations") for a in argv):
         argv += ["--iterations", "1"]  # should the input slip through, fail fast, not train long
@@ -145,11 +133,11 @@ def test_a_real_process_prints_one_line_and_no_traceback(files):
 ])
 def test_out_of_memory_and_bugs_also_end_in_one_line(capsys, monkeypatch, failure, status, words):
     """Out of memory is the input's size (2); anything else is a bug (1), shown on request."""
-    from tf_models import run
+    from tf_models.app import execute
 
     def fail(config):
         raise failure
-    monkeypatch.setattr(run, "execute", fail)
+    monkeypatch.setattr(execute, "execute", fail)
     monkeypatch.delenv("TF_MODELS_TRACEBACK", raising=False)
     got, out, err = run_main(capsys, "train_logistic", [])
     assert got == status and err.count("\n") == 1 and err.startswith("error: ")
@@ -187,8 +175,6 @@ def trained_params(tmp_path_factory):
 
 
 def test_predict_rejects_bad_parameter_files_and_data(capsys, files, trained_params):
-    if not os.path.isfile(os.path.join(ROOT, "scripts", "predict.py")):
-        pytest.skip("scripts/predict.py (issue 4) is not there yet")
     capsys.readouterr()
     for params, extra, words in [
             (os.path.join(files["tmp"], "none.h5"), [], "no such file"),

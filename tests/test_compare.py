@@ -12,6 +12,7 @@ import sys
 import numpy as np
 import pytest
 
+import conftest
 from conftest import ROOT, RTOL
 from tf_models import compare, models
 
@@ -20,11 +21,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def load_script():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("compare_backends", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """scripts/compare_backends.py as a module (conftest.load_script)."""
+    return conftest.load_script("compare_backends")
 
 
 def test_parameter_difference_finds_the_largest_entry_and_its_name():

@@ -4,14 +4,12 @@ Each demo is checked against an independent computation (TensorFlow against NumP
 math.fsum, a derivative against a finite difference), then its plot and script are run once on a
 small problem.
 """
-import importlib.util
 import math
-import os
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import load_script
 from tf_models import activations, datasets, models
 from tf_models.demos import (activation_functions, computation_graph, hidden_units,
                              initialization, learning_rate, vectorization)
@@ -25,11 +23,7 @@ def is_png(path):
 
 
 def run_script(name, args):
-    path = os.path.join(ROOT, "scripts", "demo_%s.py" % name)
-    spec = importlib.util.spec_from_file_location("demo_" + name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main(args)
+    return load_script("demo_" + name).main(args)
 
 
 # ---- 1.2.3 computation graph -----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Issue 7: no run and no saved file is ever lost.
+"""No run and no saved file is ever lost.
 
 - an existing run directory is never overwritten;
 - params.h5 and metrics.json are written atomically: a crash mid-write leaves the previous file
@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, toy_data
-from tf_models import models, params_io, run, stopping
+from tf_models import models, stopping
+from tf_models.app import outputs, params_io, rundir
 
 
 # ---- run directories ------------------------------------------------------------------------------
@@ -28,7 +29,7 @@ def test_an_existing_run_directory_is_never_overwritten(tmp_path):
     old.mkdir()
     (old / "metrics.json").write_text(u'{"status": "completed"}')
     with pytest.raises(ValueError) as info:
-        run.make_run_dir(str(old), "shallow-tf")
+        rundir.make_run_dir(str(old), "shallow-tf")
     assert "already exists" in str(info.value) and "never overwritten" in str(info.value)
     assert os.listdir(str(old)) == ["metrics.json"]
     assert (old / "metrics.json").read_text() == u'{"status": "completed"}'
@@ -38,19 +39,19 @@ def test_a_file_or_an_unwritable_place_is_refused(tmp_path):
     a_file = tmp_path / "notes.txt"
     a_file.write_text(u"keep me")
     with pytest.raises(ValueError, match="already exists"):
-        run.make_run_dir(str(a_file), "x")
+        rundir.make_run_dir(str(a_file), "x")
     with pytest.raises(ValueError, match="cannot create run directory"):
-        run.make_run_dir(str(a_file / "run"), "x")  # a directory inside a file
+        rundir.make_run_dir(str(a_file / "run"), "x")  # a directory inside a file
     with pytest.raises(ValueError, match="cannot create a run directory"):
-        run.make_run_dir(None, "x", root=str(a_file))
+        rundir.make_run_dir(None, "x", root=str(a_file))
     assert a_file.read_text() == u"keep me"
 
 
 def test_an_empty_directory_is_used_and_default_names_never_collide(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run.make_run_dir(str(empty), "x") == str(empty)
-    made = [run.make_run_dir(None, "deep-tf", root=str(tmp_path / "runs")) for _ in range(5)]
+    assert rundir.make_run_dir(str(empty), "x") == str(empty)
+    made = [rundir.make_run_dir(None, "deep-tf", root=str(tmp_path / "runs")) for _ in range(5)]
     assert len(set(made)) == 5 and all(os.path.isdir(d) for d in made)
 
 
@@ -94,9 +95,9 @@ def test_save_params_failing_inside_h5py_keeps_the_old_parameters(tmp_path):
 
 def test_metrics_json_is_written_atomically(tmp_path):
     path = str(tmp_path / "metrics.json")
-    run.write_json(path, {"status": "completed", "final_cost": 0.25})
+    outputs.write_json(path, {"status": "completed", "final_cost": 0.25})
     with pytest.raises(TypeError):
-        run.write_json(path, {"status": "completed", "bad": object()})  # fails mid-dump
+        outputs.write_json(path, {"status": "completed", "bad": object()})  # fails mid-dump
     assert os.listdir(str(tmp_path)) == ["metrics.json"]
     with open(path) as f:
         assert json.load(f) == {"status": "completed", "final_cost": 0.25}
@@ -198,7 +199,7 @@ def test_ctrl_c_on_a_long_run_saves_it_and_exits_130(tmp_path, backend):
     assert metrics["iterations_completed"] == metrics["costs"][-1][0] < 100000000
     assert metrics["final_cost"] == metrics["costs"][-1][1]
     if backend == "tf":  # the interrupted session's state is checkpointed at the same iteration
-        folder = getattr(run, "CHECKPOINT_DIR", "checkpoint")
+        folder = rundir.CHECKPOINT_DIR
         assert os.path.isfile(os.path.join(run_dir, folder, "model.ckpt-%d.index"
                                            % metrics["iterations_completed"]))
     # The saved parameters are the ones the metrics describe.

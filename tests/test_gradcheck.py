@@ -12,7 +12,6 @@ import pytest
 from conftest import toy_data
 from tf_models import models
 from tf_models.gradcheck import gradient_check
-from tf_models.models import _np_kwargs, _np_module
 
 BOUND = 1e-7
 
@@ -26,7 +25,8 @@ def check(model, dims, activation, init="xavier", seed=2):
         for k in p0:
             if k.startswith("b"):
                 p0[k] = np.random.RandomState(seed).randn(*p0[k].shape) * 0.1
-    module, kw = _np_module(model), _np_kwargs(model, activation)
+    entry = models.get(model)
+    module, kw = entry.numpy(), entry.options(activation)
     grads = module.propagate(p0, X, Y, **kw)
     return gradient_check(lambda p: module.cost(p, X, Y, **kw), p0, grads)
 

@@ -1,4 +1,4 @@
-"""Issue 7: numerics at the edges, in both backends and both dtypes.
+"""Numerics at the edges, in both backends and both dtypes.
 
 - the cost is finite for logits of ±1000 (computed from the logits, never from log(σ));
 - σ(±1000) raises no overflow, divide or invalid-value warning (underflow of e^(−1000) to 0

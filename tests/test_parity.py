@@ -32,8 +32,8 @@ def make_case(model, activation, dtype, seed=0):
 
 
 def numpy_pass(model, p0, X, Y, activation):
-    from tf_models.models import _np_kwargs, _np_module
-    module, kw = _np_module(model), _np_kwargs(model, activation)
+    entry = models.get(model)
+    module, kw = entry.numpy(), entry.options(activation)
     A, cache = module.forward_propagation(X, p0, **kw)
     J = module.compute_cost(cache, Y)
     grads = module.propagate(p0, X, Y, **kw)

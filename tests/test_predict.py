@@ -1,7 +1,6 @@
 """scripts/predict.py: parameters saved by one backend give the same predictions in the other,
 and the accuracy it prints on a run's own test split is the one in that run's metrics.json."""
 import csv
-import importlib.util
 import json
 import os
 import subprocess
@@ -10,24 +9,18 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import ROOT
-from tf_models import cli
+from conftest import ROOT, load_script
+from tf_models.app import cli
 
 ITERATIONS = 200
-
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "scripts", name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 predict = load_script("predict")
 
 
 def train(run_dir, model, argv, dataset, learning_rate):
-    parser = cli.build_parser(model, "test", learning_rate, ITERATIONS, 100, dataset)
+    parser = cli.build_parser(model, "test", learning_rate=learning_rate, iterations=ITERATIONS,
+                              print_every=100, dataset=dataset)
     assert cli.main(parser, model, ["--run-dir", run_dir] + argv) == 0
     with open(os.path.join(run_dir, "metrics.json")) as f:
         return json.load(f)

@@ -1,4 +1,4 @@
-"""Issue 7: property-based tests (hypothesis).
+"""Property-based tests (hypothesis).
 
 1. Parity on random shapes and dtypes: for any small model, data and starting point, the NumPy
    reference and the TF graph agree on the forward pass ŷ, the cost J and every gradient.
@@ -22,9 +22,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bad_inputs import course_h5, truncated_copy
-from conftest import RTOL, assert_close_dicts
-from test_cli_errors import script
-from tf_models import datasets, models, validation
+from conftest import RTOL, assert_close_dicts, load_script
+from tf_models import datasets, h5files, models
 from tf_models.activations import HIDDEN_ACTIVATIONS
 from tf_models.reference import deep as np_deep
 from tf_models.reference import logistic as np_logistic
@@ -247,12 +246,12 @@ def test_malformed_course_files_end_in_one_clear_valueerror(contents):
                     x = np.asarray(rng.randint(0, 200, size=x_shape))
                     f.create_dataset(k, data=x.astype(x_dtype))
         try:
-            ds = datasets.load_h5(path)
+            ds = h5files.load(path)
         except ValueError as e:
             assert str(e) and "\n" not in str(e)
         else:  # it loaded: then it is a sane data set
             for X, Y in [(ds.X_train, ds.Y_train), (ds.X_test, ds.Y_test)]:
-                validation.check_data(X, Y)
+                datasets.check_data(X, Y)
 
 
 @FEW
@@ -262,7 +261,7 @@ def test_a_truncated_course_file_never_loads_silently(fraction):
         good = course_h5(os.path.join(d, "good.h5"), m=10, shape=(3, 3, 3))
         cut = truncated_copy(good, os.path.join(d, "cut.h5"), fraction)
         with pytest.raises(ValueError) as info:
-            datasets.load_h5(cut)
+            h5files.load(cut)
         assert "cut.h5" in str(info.value) and "\n" not in str(info.value)
 
 
@@ -335,7 +334,7 @@ def test_bad_command_line_values_give_status_2_and_one_error_line(flag_value):
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         try:
-            status = script(name).main(argv)
+            status = load_script(name).main(argv)
         except SystemExit as e:
             status = e.code
     lines = err.getvalue().splitlines()

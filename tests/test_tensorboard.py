@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from tf_models import cli, run
+from tf_models.app import cli
 from tf_models.graphs import summaries
 from tf_models.tfcompat import tf
 
@@ -32,8 +32,9 @@ ITERATIONS, EVERY = 300, 50
 def train(model, tmpdir, name, extra=()):
     """One TF run through the scripts' command-line path; returns (run_dir, metrics)."""
     run_dir = os.path.join(str(tmpdir), name)
-    parser = cli.build_parser(model, "test", 0.5, ITERATIONS, EVERY,
-                              "flower" if model != "logistic" else "breast_cancer")
+    parser = cli.build_parser(model, "test", learning_rate=0.5, iterations=ITERATIONS,
+                              print_every=EVERY,
+                              dataset="flower" if model != "logistic" else "breast_cancer")
     status = cli.main(parser, model, ["--run-dir", run_dir] + list(extra))
     assert status == 0
     with open(os.path.join(run_dir, "metrics.json")) as f:

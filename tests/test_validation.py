@@ -1,4 +1,4 @@
-"""Issue 7: every bad input to the library meets one ValueError that names the problem.
+"""Every bad input to the library meets one ValueError that names the problem.
 
 Each case is checked where a learner meets it: the uniform API (``models``), the NumPy
 references' ``model`` functions, the graph builders, and the dataset and parameter-file readers.
@@ -9,9 +9,8 @@ import pytest
 
 from bad_inputs import bad_h5_files, course_h5
 from conftest import toy_data
-from tf_models import datasets, models, params_io, validation
-from tf_models.reference import deep as np_deep
-from tf_models.reference import logistic as np_logistic
+from tf_models import datasets, h5files, models
+from tf_models.app import params_io
 
 
 def raises_clearly(fn, *words):
@@ -65,11 +64,11 @@ BAD_DATA = _bad_data()
 @pytest.mark.parametrize("case", sorted(BAD_DATA))
 def test_bad_data_is_named_by_check_data(case):
     X, Y, words = BAD_DATA[case]
-    raises_clearly(lambda: validation.check_data(X, Y), words)
+    raises_clearly(lambda: datasets.check_data(X, Y), words)
 
 
 @pytest.mark.parametrize("case", sorted(BAD_DATA))
-@pytest.mark.parametrize("entry", ["models.train_numpy", "models.train_tf", "reference model"])
+@pytest.mark.parametrize("entry", ["models.train_numpy", "models.train_tf", "models.train"])
 def test_every_training_entry_point_rejects_bad_data(entry, case):
     """The same message whichever door the learner uses (TF fails before building a graph)."""
     X, Y, words = BAD_DATA[case]
@@ -77,7 +76,8 @@ def test_every_training_entry_point_rejects_bad_data(entry, case):
     train = {
         "models.train_numpy": lambda: models.train_numpy("shallow", X, Y, p0, 0.1, 5, "tanh"),
         "models.train_tf": lambda: models.train_tf("shallow", X, Y, p0, 0.1, 5, "tanh"),
-        "reference model": lambda: np_logistic.model(X, Y, {"w": np.zeros((3, 1)), "b": 0.0}),
+        "models.train": lambda: models.train("numpy", "logistic", X, Y,
+                                             {"w": np.zeros((3, 1)), "b": 0.0}, 0.1, 5),
     }[entry]
     raises_clearly(train, words)
 
@@ -175,18 +175,25 @@ def test_bad_hyperparameters(train, kwargs, words):
     raises_clearly(lambda: fn(**args), words)
 
 
-def test_the_references_and_graph_builders_check_too():
-    """Callers that skip ``models`` still get the message (the shared loop and ModelGraph check)."""
-    from tf_models.graphs import deep as tf_deep
-    from tf_models.graphs import shallow as tf_shallow
-    X, Y = toy_data()
+def test_the_graph_builder_checks_its_input():
+    """models.build_graph is an entry point too (predict.py builds graphs through it)."""
     p = models.initial_parameters("deep", [3, 4, 3, 1], "he")
-    raises_clearly(lambda: np_deep.model(X, Y + 1, p), "0 or 1")
-    raises_clearly(lambda: np_deep.model(X, Y, p, learning_rate=-1), "learning rate")
-    raises_clearly(lambda: np_deep.model(X, Y, p, num_iterations=0), "number of iterations")
-    raises_clearly(lambda: tf_deep.build_graph(p, "relu", learning_rate=0), "learning rate")
-    raises_clearly(lambda: tf_deep.build_graph(p, "swish"), "unknown activation")
-    raises_clearly(lambda: tf_shallow.build_graph(p, "tanh"), "one hidden layer")
+    raises_clearly(lambda: models.build_graph("deep", p, 0, "relu"), "learning rate")
+    raises_clearly(lambda: models.build_graph("deep", p, 0.1, "swish"), "unknown activation")
+    raises_clearly(lambda: models.build_graph("shallow", p, 0.1, "tanh"), "one hidden layer")
+
+
+def test_a_python_float_bias_trains_on_both_backends():
+    """The exercises' initialize_with_zeros returns b = 0.0, a Python float: accepted by both
+    trainers, which agree on the result."""
+    X, Y = toy_data()
+    start = {"w": np.zeros((3, 1)), "b": 0.0}
+    p_np, c_np = models.train_numpy("logistic", X, Y, start, 0.1, 20)
+    p_tf, c_tf = models.train_tf("logistic", X, Y, start, 0.1, 20)
+    assert isinstance(start["b"], float)  # the caller's value is left alone
+    assert np.ndim(p_np["b"]) == 0 and np.asarray(p_np["b"]).dtype == np.float64
+    np.testing.assert_allclose(p_np["w"], p_tf["w"], rtol=1e-12, err_msg="w: NumPy vs TF")
+    np.testing.assert_allclose(p_np["b"], p_tf["b"], rtol=1e-12, err_msg="b: NumPy vs TF")
 
 
 # ---- parameters that do not fit ---------------------------------------------------------------------
@@ -237,19 +244,19 @@ def test_a_one_element_b_is_accepted_for_logistic_regression():
 def test_every_bad_course_file_is_named(tmp_path):
     """Missing, not HDF5, truncated, wrong keys, wrong shapes, bad labels, NaN, too small."""
     for case, (path, words) in sorted(bad_h5_files(tmp_path).items()):
-        message = raises_clearly(lambda: datasets.load_h5(path), words)
+        message = raises_clearly(lambda: h5files.load(path), words)
         assert case.startswith("one example") or path in message, (case, message)
 
 
 def test_test_files_are_checked_as_well(tmp_path):
     train = course_h5(str(tmp_path / "train.h5"), m=6, shape=(2, 2, 3))
     wide = course_h5(str(tmp_path / "wide_test.h5"), "test", m=4, shape=(3, 3, 3))
-    raises_clearly(lambda: datasets.load_h5(train, wide), "features")
+    raises_clearly(lambda: h5files.load(train, wide), "features")
     wrong_split = course_h5(str(tmp_path / "named_train.h5"), "train", m=4, shape=(2, 2, 3))
-    raises_clearly(lambda: datasets.load_h5(train, wrong_split), "test_set_x")
+    raises_clearly(lambda: h5files.load(train, wrong_split), "test_set_x")
     one = course_h5(str(tmp_path / "one_train.h5"), m=1, shape=(2, 2, 3))
     test = course_h5(str(tmp_path / "test.h5"), "test", m=3, shape=(2, 2, 3))
-    ds = datasets.load_h5(one, test)  # a single training example is fine with a test file
+    ds = h5files.load(one, test)  # a single training example is fine with a test file
     assert ds.X_train.shape == (12, 1) and ds.X_test.shape == (12, 3)
 
 
@@ -279,21 +286,3 @@ def test_bad_parameter_files(tmp_path):
         f.attrs["model"] = '"shallow"'
         f.attrs["layer_dims"] = "[3, 5, 1]"
     raises_clearly(lambda: params_io.load_params(str(tmp_path / "bad_shapes.h5")), "do not fit")
-
-
-def test_a_parameter_file_must_fit_the_chosen_model_and_data(tmp_path):
-    p, attrs = params_io.load_params(_saved_params(tmp_path))
-    raises_clearly(lambda: validation.check_params_fit("f.h5", attrs, "deep"), "shallow model",
-                   "not a deep")
-    raises_clearly(lambda: validation.check_params_fit("f.h5", attrs, "shallow", n_x=5),
-                   "3 features", "5")
-    assert validation.check_params_fit("f.h5", attrs, "shallow", n_x=3) is attrs
-    X, Y = toy_data(5, 8)
-    raises_clearly(lambda: models.train_numpy("shallow", X, Y, p, 0.1, 1, "tanh"), "n_x = 3")
-
-
-def test_check_run_dir(tmp_path):
-    raises_clearly(lambda: validation.check_run_dir(str(tmp_path / "nope")), "no such run directory")
-    (tmp_path / "half").mkdir()
-    (tmp_path / "half" / "metrics.json").write_text(u"{}")
-    raises_clearly(lambda: validation.check_run_dir(str(tmp_path / "half")), "params.h5 missing")

@@ -82,6 +82,14 @@ ACTIVATIONS = {
 HIDDEN_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid")
 
 
+DECISION_THRESHOLD = 0.5  # the output unit's A = ŷ is read as P(y = 1 | x): label 1 where ŷ > 0.5
+
+
+def to_labels(A):
+    """Labels (same shape as A) of int64: 1 where A > DECISION_THRESHOLD, else 0."""
+    return (A > DECISION_THRESHOLD).astype(np.int64)
+
+
 def get(name):
     """Return (g, g_derivative) for an activation name; ValueError naming the choices otherwise."""
     try:

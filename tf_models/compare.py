@@ -26,19 +26,9 @@ Tolerance, relative to the size of the parameters (|Δθ| ≤ tolerance · max(1
 """
 import numpy as np
 
-from tf_models import models
+from tf_models import models, parameters as layouts, settings
 
 TOLERANCE = {"float64": 1e-10, "float32": 1e-2}
-
-# The default problem of each model: the training scripts' dataset, architecture and α.
-DEFAULTS = {
-    "logistic": {"dataset": "breast_cancer", "hidden_dims": [], "activation": None,
-                 "init": "zeros", "learning_rate": 0.05},
-    "shallow": {"dataset": "flower", "hidden_dims": [4], "activation": "tanh",
-                "init": "randn", "learning_rate": 1.2},
-    "deep": {"dataset": "moons", "hidden_dims": [20, 7, 5], "activation": "relu",
-             "init": "he", "learning_rate": 0.05},
-}
 
 
 class Comparison(object):
@@ -88,20 +78,21 @@ def compare(model, X, Y, parameters, learning_rate, num_iterations, activation=N
     ``tf_parameters``: start the TF graph from these instead (only to show that the check catches
     a difference; a real comparison leaves it None). ``on_row(row)`` is called as each row is ready.
     """
-    dtype = models.check_dtype(X.dtype).name
+    dtype = settings.check_dtype(X.dtype).name
     if tolerance is None:
         tolerance = TOLERANCE[dtype]
+    training = settings.training(model, learning_rate, num_iterations, activation, record_every)
     numpy_records = {}
 
     def keep_numpy(i, J, theta):
         numpy_records[i] = (J, _snapshot(theta))  # the trainer updates its arrays in place
 
-    models.train_numpy(model, X, Y, parameters, learning_rate, num_iterations, activation,
-                       record_every, on_record=keep_numpy)
+    models.fit(training, "numpy", X, Y, parameters, on_record=keep_numpy)
 
     from tf_models.graphs import session  # imports TensorFlow: only when it is needed
-    start = parameters if tf_parameters is None else tf_parameters
-    graph = models.build_graph(model, start, learning_rate, activation, dtype)
+    _, start = layouts.check(models.get(model), parameters if tf_parameters is None
+                             else tf_parameters, X.shape[0], X.dtype)
+    graph = models.graph_of(training, start, X.dtype)
     rows = []
 
     def compare_tf(i, J, sess):
@@ -113,33 +104,33 @@ def compare(model, X, Y, parameters, learning_rate, num_iterations, activation=N
         if on_row is not None:
             on_row(row)
 
-    session.fit(graph, X, Y, num_iterations, record_every=record_every, on_record=compare_tf)
+    session.fit(graph, X, Y, training, on_record=compare_tf)
     return Comparison(rows, tolerance)
 
 
 def compare_dataset(model, dataset="default", dtype="float64", num_iterations=1000,
                     learning_rate=None, record_every=100, seed=1, tolerance=None,
                     perturb=0.0, on_row=None):
-    """``compare`` on a built-in dataset's training split with the model's DEFAULTS.
+    """``compare`` on a built-in dataset's training split with the model's defaults
+    (``models.REGISTRY``: the training scripts' dataset, architecture, initialization and α).
 
     ``perturb``: add this to the first weight (W1[0, 0] or w[0, 0]) of the TF copy only, to see what
     a real disagreement looks like. Returns the ``Comparison``.
     """
-    models.check_model(model)
-    setup = DEFAULTS[model]
+    d = models.get(model).defaults
     from tf_models import datasets
-    name = setup["dataset"] if dataset in (None, "default") else dataset
+    name = d.dataset if dataset in (None, "default") else dataset
     ds = datasets.load_dataset(name, seed=seed).astype(dtype)
-    layer_dims = [ds.n_x] + setup["hidden_dims"] + [1]
-    parameters = models.initial_parameters(model, layer_dims, setup["init"], seed, dtype)
+    layer_dims = [ds.n_x] + list(d.hidden_dims) + [1]
+    parameters = models.initial_parameters(model, layer_dims, d.init, seed, dtype)
     tf_parameters = None
     if perturb:
         tf_parameters = _snapshot(parameters)
-        first = "w" if model == "logistic" else "W1"
+        first = "W1" if "W1" in tf_parameters else "w"  # the first layer's weights
         tf_parameters[first][0, 0] += perturb
-    alpha = setup["learning_rate"] if learning_rate is None else learning_rate
+    alpha = d.learning_rate if learning_rate is None else learning_rate
     return compare(model, ds.X_train, ds.Y_train, parameters, alpha, num_iterations,
-                   setup["activation"], record_every, tolerance, tf_parameters, on_row)
+                   d.activation, record_every, tolerance, tf_parameters, on_row)
 
 
 # ---- reporting --------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ scales, standardized with the training set's mean and standard deviation only.
     circles        400 points, a circle inside a circle (make_circles, noise 0.1, factor 0.5)
     breast_cancer  569 tumours × 30 features, 1 = benign (scikit-learn's bundled copy)
     digits         1797 8×8 images, binary task: 1 = odd digit, 0 = even digit
-    HDF5 files     the course's cat/non-cat layout (``load_h5``)
-"""
-import os
+    HDF5 files     the course's cat/non-cat layout (``tf_models.h5files``)
 
+``check_X``, ``check_Y`` and ``check_data`` are the checks every entry point applies to data it is
+given: one ValueError naming the problem (a transposed X, labels other than 0/1, NaN, ...).
+"""
 import numpy as np
 
-from tf_models import validation
+from tf_models import settings
 
 DATASETS = ("flower", "moons", "circles", "breast_cancer", "digits")
 TEST_FRACTION = 0.25
@@ -90,6 +91,76 @@ def digits():
     return d.data.T.astype(np.float64), (d.target % 2).reshape(1, -1).astype(np.float64)
 
 
+# ---- checks of data in course layout -----------------------------------------------------------
+
+def check_X(X, n_x=None):
+    """X: a 2-D NumPy array (n_x, m) of float32 or float64, m ≥ 1, all finite.
+
+    With ``n_x`` given, X must have that many rows (the model's input size)."""
+    if not isinstance(X, np.ndarray):
+        raise ValueError("X must be a NumPy array of shape (n_x, m), one example per column; got %s"
+                         " (convert it with np.array(X, dtype='float64'))" % type(X).__name__)
+    if X.ndim != 2:
+        raise ValueError("X must be 2-D with shape (n_x, m), one example per column; got shape %s%s"
+                         % (X.shape, " (use X.reshape(1, -1) for one feature)" if X.ndim == 1 else ""))
+    if X.dtype not in (np.float32, np.float64):
+        raise ValueError("X has dtype %s; use float32 or float64 (e.g. X.astype('float64'))"
+                         % X.dtype)
+    if X.size == 0:
+        raise ValueError("X is empty (shape %s); it needs at least one feature and one example"
+                         % (X.shape,))
+    if n_x is not None and X.shape[0] != n_x:
+        raise ValueError("X has %d rows (features) but the parameters expect n_x = %d; X must be "
+                         "(n_x, m), one example per column%s"
+                         % (X.shape[0], n_x, " (is X transposed?)" if X.shape[1] == n_x else ""))
+    if not np.isfinite(X).all():
+        bad = np.argwhere(~np.isfinite(X))[0]
+        raise ValueError("X contains NaN or inf (first at row %d, column %d); remove or impute those"
+                         " values" % (bad[0], bad[1]))
+    return X
+
+
+def check_Y(Y, m=None):
+    """Y: a NumPy array (1, m) of 0/1 labels (any real dtype)."""
+    if not isinstance(Y, np.ndarray):
+        raise ValueError("Y must be a NumPy array of shape (1, m) holding 0/1 labels; got %s"
+                         % type(Y).__name__)
+    if Y.ndim != 2 or Y.shape[0] != 1 or (m is not None and Y.shape[1] != m):
+        want = "(1, %d)" % m if m is not None else "(1, m)"
+        raise ValueError("Y must have shape %s, one label per column of X; got shape %s%s"
+                         % (want, Y.shape, " (use Y.reshape(1, -1))" if Y.size == m else ""))
+    if Y.dtype.kind not in "biuf":
+        raise ValueError("Y has dtype %s; labels must be numbers 0 or 1" % Y.dtype)
+    if Y.size == 0:
+        raise ValueError("Y is empty; it needs at least one label")
+    ok = (Y == 0) | (Y == 1)
+    if not ok.all():
+        found = np.unique(Y[~ok])[:5]
+        raise ValueError("labels must be 0 or 1; Y also holds %s (map your two classes to 0 and 1)"
+                         % ", ".join("%g" % v for v in found))
+    return Y
+
+
+def check_data(X, Y, n_x=None):
+    """X (n_x, m) and Y (1, m) that agree: see ``check_X`` and ``check_Y``. Returns (X, Y)."""
+    check_X(X, n_x)
+    m = X.shape[1]
+    if isinstance(Y, np.ndarray) and Y.ndim == 2 and Y.shape[0] == 1 and Y.shape[1] != m:
+        hint = " (is X transposed?)" if X.shape[0] == Y.shape[1] else ""
+        raise ValueError("X has %d examples (columns) but Y has %d labels; X must be (n_x, m) and Y "
+                         "(1, m)%s" % (m, Y.shape[1], hint))
+    check_Y(Y, m)
+    return X, Y
+
+
+def check_split_size(m):
+    """At least 2 examples, so that a training and a test set are both non-empty."""
+    if m < 2:
+        raise ValueError("need at least 2 examples to split into a training and a test set; got %d"
+                         " (pass a separate test file, or more data)" % m)
+    return m
+
+
 # ---- splitting and scaling ----------------------------------------------------------------------
 
 def train_test_split(X, Y, test_fraction=TEST_FRACTION, seed=1):
@@ -97,7 +168,7 @@ def train_test_split(X, Y, test_fraction=TEST_FRACTION, seed=1):
 
     Needs at least 2 examples, so that both sets are non-empty.
     """
-    m = validation.check_split_size(X.shape[1])
+    m = check_split_size(X.shape[1])
     if not 0 < test_fraction < 1:
         raise ValueError("test_fraction must be between 0 and 1; got %r" % (test_fraction,))
     m_test = min(max(1, int(round(m * test_fraction))), m - 1)
@@ -133,8 +204,8 @@ _BUILTIN = {
 
 def load_dataset(name, seed=1, test_fraction=TEST_FRACTION):
     """A built-in dataset by name, split (and standardized where needed) reproducibly from ``seed``."""
-    validation.check_dataset(name)
-    validation.check_seed(seed)
+    settings.check_choice(name, DATASETS, "dataset")
+    settings.check_seed(seed)
     loader, scale, description, classes = _BUILTIN[name]
     X, Y = loader(seed)
     X_train, Y_train, X_test, Y_test = train_test_split(X, Y, test_fraction, seed)
@@ -142,62 +213,3 @@ def load_dataset(name, seed=1, test_fraction=TEST_FRACTION):
     if scale:
         X_train, X_test, mean, std = standardize(X_train, X_test)
     return Dataset(name, X_train, Y_train, X_test, Y_test, description, classes, mean, std)
-
-
-def read_h5(path, split):
-    """Read one file of the course's HDF5 layout: ``<split>_set_x`` (m, ...) and ``<split>_set_y`` (m,).
-
-    Returns X (n_x, m) scaled to [0, 1] (uint8 pixels / 255), Y (1, m), and the class names
-    (``list_classes``) or None. Raises ValueError with a one-line reason on any problem.
-    """
-    import h5py
-    if not os.path.isfile(path):
-        raise ValueError("%s: %s (expected an HDF5 file in the course's cat/non-cat layout)"
-                         % (path, "is a directory" if os.path.isdir(path) else
-                            "is not a regular file" if os.path.exists(path) else "no such file"))
-    try:
-        f = h5py.File(path, "r")
-    except Exception as e:  # h5py raises OSError, some versions other types, for a non-HDF5 file
-        raise ValueError("%s: not a readable HDF5 file (%s); expected the course's cat/non-cat "
-                         "layout" % (path, _first_line(e)))
-    with f:
-        x_key, y_key = "%s_set_x" % split, "%s_set_y" % split
-        missing = [k for k in (x_key, y_key) if not isinstance(f.get(k), h5py.Dataset)]
-        if missing:
-            raise ValueError("%s: missing dataset(s) %s; a %s file of the course layout holds %s "
-                             "(m, 64, 64, 3) and %s (m,)"
-                             % (path, ", ".join(missing), split, x_key, y_key))
-        try:
-            x = np.array(f[x_key])
-            y = np.array(f[y_key])
-            classes = [c.decode() if isinstance(c, bytes) else str(c)
-                       for c in np.array(f["list_classes"])] if "list_classes" in f else None
-        except (OSError, IOError, KeyError, ValueError, TypeError, RuntimeError) as e:
-            raise ValueError("%s: could not read the data (%s); the file may be truncated"
-                             % (path, _first_line(e)))
-    y = validation.check_h5_arrays(path, x, y, x_key, y_key)
-    X = x.reshape(x.shape[0], -1).T.astype(np.float64)
-    if x.dtype == np.uint8:
-        X /= 255.0
-    Y = y.reshape(1, -1).astype(np.float64)
-    return X, Y, classes
-
-
-def _first_line(e):
-    return str(e).splitlines()[0] if str(e).strip() else type(e).__name__
-
-
-def load_h5(train_path, test_path=None, seed=1, test_fraction=TEST_FRACTION):
-    """The course's HDF5 files as a Dataset; without ``test_path``, a seeded hold-out split."""
-    X_train, Y_train, classes = read_h5(train_path, "train")
-    if test_path is None:
-        X_train, Y_train, X_test, Y_test = train_test_split(X_train, Y_train, test_fraction, seed)
-    else:
-        X_test, Y_test, test_classes = read_h5(test_path, "test")
-        classes = classes or test_classes
-        if X_test.shape[0] != X_train.shape[0]:
-            raise ValueError("%s: test examples have %d features but training examples have %d"
-                             % (test_path, X_test.shape[0], X_train.shape[0]))
-    name = os.path.basename(train_path)
-    return Dataset(name, X_train, Y_train, X_test, Y_test, "HDF5 " + train_path,
-                   classes or ("0", "1"))

@@ -6,6 +6,8 @@ Weights are drawn in float64 from a seeded ``RandomState`` (no global state), th
 """
 import numpy as np
 
+from tf_models import settings
+
 # name -> (what it draws, scale as a function of the previous layer's width n_prev)
 INIT_METHODS = {
     "randn": "standard normal × 0.01, the course's method (np.random.randn(...) * 0.01)",
@@ -29,24 +31,41 @@ def _weights(rng, method, n, n_prev):
         return rng.randn(n, n_prev) * 10.0
     if method == "xavier":
         return rng.randn(n, n_prev) * np.sqrt(1.0 / n_prev)
-    if method == "he":
-        return rng.randn(n, n_prev) * np.sqrt(2.0 / n_prev)
-    raise ValueError("unknown initialization %r; choose one of: %s"
-                     % (method, ", ".join(INIT_METHODS)))
+    return rng.randn(n, n_prev) * np.sqrt(2.0 / n_prev)  # "he"
+
+
+MAX_PARAMETERS = 10 ** 8  # 800 MB of float64 weights: beyond this a course model is a typo
+
+
+def check_init(name):
+    """A name of INIT_METHODS; ValueError naming them otherwise."""
+    if not isinstance(name, str) or name not in INIT_METHODS:
+        raise ValueError("unknown initialization %r; choose one of: %s"
+                         % (name, ", ".join(INIT_METHODS)))
+    return name
 
 
 def check_layer_dims(layer_dims):
-    """Raise ValueError unless layer_dims is [n_x, n_1, ..., 1] of positive integers (length ≥ 2)."""
+    """[n_x, n_1, ..., 1]: positive whole numbers, length ≥ 2, one output unit, at most
+    MAX_PARAMETERS weights and biases in all. Returns them as a list of ints."""
+    if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__"):
+        raise ValueError("layer_dims must be a list of whole numbers such as [2, 4, 1]; got %r"
+                         % (layer_dims,))
     dims = list(layer_dims)
     if len(dims) < 2:
         raise ValueError("layer_dims needs the input size and at least one layer, e.g. [2, 4, 1]; got %r"
                          % (dims,))
     for n in dims:
-        if isinstance(n, bool) or not float(n).is_integer() or n < 1:
+        if not settings.is_real(n) or not float(n).is_integer() or n < 1:
             raise ValueError("layer_dims must be positive whole numbers; got %r" % (dims,))
     if dims[-1] != 1:
         raise ValueError("the last layer must have 1 unit (binary output); got layer_dims %r" % (dims,))
-    return [int(n) for n in dims]
+    dims = [int(n) for n in dims]
+    size = sum(dims[l] * (dims[l - 1] + 1) for l in range(1, len(dims)))
+    if size > MAX_PARAMETERS:
+        raise ValueError("layer_dims %r would need %d parameters (at most %d accepted); choose "
+                         "fewer units" % (dims, size, MAX_PARAMETERS))
+    return dims
 
 
 def initialize_parameters(layer_dims, method="randn", seed=1, dtype=np.float64):
@@ -56,8 +75,7 @@ def initialize_parameters(layer_dims, method="randn", seed=1, dtype=np.float64):
     b[l] = 0 always (biases do not suffer from symmetry, 1.4.3.3). Same seed, same numbers.
     """
     dims = check_layer_dims(layer_dims)
-    if method not in INIT_METHODS:
-        _weights(None, method, 0, 0)  # raises the ValueError that names the choices
+    check_init(method)
     rng = np.random.RandomState(seed)
     dtype = np.dtype(dtype)
     parameters = {}

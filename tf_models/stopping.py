@@ -15,7 +15,7 @@ current parameters:
   parameters are those after the last *completed* update. It raises ``Interrupted`` (a
   KeyboardInterrupt) carrying them. A second Ctrl-C stops at once with the last recorded ones.
 
-``run.execute`` saves what either exception carries and marks metrics.json ``"status"``
+``app.execute`` saves what either exception carries and marks metrics.json ``"status"``
 ``"diverged"`` or ``"interrupted"``.
 """
 import math

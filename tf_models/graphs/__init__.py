@@ -1,6 +1,7 @@
 """TensorFlow 1.x static graphs of the course's models, one model per module.
 
-Each module mirrors its NumPy twin in ``tf_models.reference`` (same function names, same
-course notation) and adds ``build_graph``, which returns a ``ModelGraph`` ready to train with
-``tf_models.graphs.session.train``.
+Each model module mirrors its NumPy twin in ``tf_models.reference`` (``forward_propagation``,
+``compute_cost``, same course notation) and adds ``output_logits``. ``model_graph.build`` turns one
+of them into a whole graph (placeholders, variables, the cost, its gradients, the update of
+``updates``), and ``session`` runs it.
 """

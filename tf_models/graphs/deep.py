@@ -2,8 +2,9 @@
 
 Parameters: {"W1": (n1, n0), "b1": (n1, 1), ..., "WL": (1, n_{L-1}), "bL": (1, 1)} as tf.Variables,
 one scope ``layer_<l>`` per layer. Twin: ``tf_models.reference.deep``.
+``graphs.model_graph.build`` assembles the whole graph from these functions.
 """
-from tf_models.graphs import layers, model_graph
+from tf_models.graphs import layers
 
 
 def num_layers(parameters):
@@ -11,7 +12,7 @@ def num_layers(parameters):
     return len(parameters) // 2
 
 
-def forward_propagation(X, parameters, activation="relu", reenter=False):
+def forward_propagation(X, parameters, reenter=False, activation="relu"):
     """A[0] = X; A[l] = g(W[l] A[l−1] + b[l]) for l < L; A[L] = σ(W[L] A[L−1] + b[L]).
 
     Returns AL and the cache {"Z1", "A1", ..., "ZL", "AL"}.
@@ -26,16 +27,11 @@ def forward_propagation(X, parameters, activation="relu", reenter=False):
     return A, cache
 
 
+def output_logits(cache):
+    """ZL, the output unit's logits (1, m)."""
+    return cache["Z%d" % (len(cache) // 2)]  # L = the number of (Z, A) pairs
+
+
 def compute_cost(cache, Y):
     """J = −(1/m) Σ [y log aL + (1 − y) log(1 − aL)], from ZL (no log(0))."""
-    return layers.cross_entropy_cost(model_graph.output_logits(cache), Y)
-
-
-def build_graph(initial_parameters, activation="relu", learning_rate=0.0075, dtype="float64",
-                m=None):
-    """The whole graph (a ``ModelGraph``), variables initialized from ``initial_parameters``;
-    ``m`` the number of training examples if known (faster training loop, see model_graph)."""
-    return model_graph.build(
-        "deep", initial_parameters,
-        lambda X, p, reenter: forward_propagation(X, p, activation, reenter),
-        learning_rate, dtype, activation, m)
+    return layers.cross_entropy_cost(output_logits(cache), Y)

@@ -46,24 +46,27 @@ def create_parameters(initial_parameters, dtype):
     return parameters
 
 
+def _leaky_relu(Z, name):
+    # Written out instead of tf.nn.leaky_relu: TF 2.x's op keeps its slope as a float32
+    # attribute (0.01 -> 0.009999999776), which breaks float64 parity with NumPy; and TF's
+    # default slope is 0.2, not the 0.01 we use. Gradient: 1 where Z > 0, else the slope.
+    slope = tf.constant(LEAKY_RELU_SLOPE, dtype=Z.dtype)
+    return tf.where(Z > 0, Z, Z * slope, name=name)
+
+
+# The TF twin of activations.ACTIVATIONS (a new activation goes in both tables): name -> g(Z, name).
+ACTIVATIONS = {
+    "sigmoid": lambda Z, name: tf.sigmoid(Z, name=name),
+    "tanh": lambda Z, name: tf.tanh(Z, name=name),
+    "relu": lambda Z, name: tf.nn.relu(Z, name=name),
+    "leaky_relu": _leaky_relu,
+    "linear": lambda Z, name: tf.identity(Z, name=name),
+}
+
+
 def activation(name, Z, out_name):
-    """A = g(Z) as one named node; ``name`` in sigmoid, tanh, relu, leaky_relu, linear."""
-    if name == "sigmoid":
-        return tf.sigmoid(Z, name=out_name)
-    if name == "tanh":
-        return tf.tanh(Z, name=out_name)
-    if name == "relu":
-        return tf.nn.relu(Z, name=out_name)
-    if name == "leaky_relu":
-        # Written out instead of tf.nn.leaky_relu: TF 2.x's op keeps its slope as a float32
-        # attribute (0.01 -> 0.009999999776), which breaks float64 parity with NumPy; and TF's
-        # default slope is 0.2, not the 0.01 we use. Gradient: 1 where Z > 0, else the slope.
-        slope = tf.constant(LEAKY_RELU_SLOPE, dtype=Z.dtype)
-        return tf.where(Z > 0, Z, Z * slope, name=out_name)
-    if name == "linear":
-        return tf.identity(Z, name=out_name)
-    raise ValueError("unknown activation %r; choose one of: sigmoid, tanh, relu, leaky_relu, linear"
-                     % (name,))
+    """A = g(Z) as one named node; ``name`` a key of ACTIVATIONS (checked by the caller)."""
+    return ACTIVATIONS[name](Z, out_name)
 
 
 def dense(A_prev, W, b, l, g, reenter, suffix=None):

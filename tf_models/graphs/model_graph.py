@@ -7,7 +7,7 @@
     A, Z            the output layer's activation ŷ and logits
     cost            J, from the logits (stable)
     grads           {"dW1": tf.gradients(cost, W1), ...}: autodiff, to compare with the NumPy backward pass
-    train           one gradient-descent step: GradientDescentOptimizer(α).minimize(cost)
+    train           one step of the update rule (graphs.updates), e.g. gradient descent θ := θ − α dθ
     train_loop      ``n_steps`` steps in one Session.run (a tf.while_loop around the same step),
                     on the training set held in the graph
 
@@ -16,40 +16,40 @@ training data then have a static shape inside ``train_loop``, and TensorFlow's g
 replaces the shape arithmetic of the gradients (Shape, BroadcastGradientArgs, Reshape: about a
 third of the ops of a 2-4-1 step) by constants. The arithmetic of a step is the same either way.
 """
+import collections
+
 import numpy as np
 
-from tf_models import validation
-from tf_models.graphs import layers
+from tf_models.activations import DECISION_THRESHOLD
+from tf_models.graphs import layers, updates
 from tf_models.tfcompat import tf
 
 
-class ModelGraph(object):
-    """Handles to the nodes of a built graph (see the module docstring)."""
-
-    def __init__(self, **nodes):
-        self.__dict__.update(nodes)
+class ModelGraph(collections.namedtuple("ModelGraph", [
+        "name", "model", "graph", "dtype", "activation", "update", "X", "Y", "X_train", "Y_train",
+        "parameters", "A", "Z", "cost", "grads", "train", "n_steps", "train_loop", "predictions",
+        "accuracy", "init", "data_init"])):
+    """Handles to the nodes of a built graph (see the module docstring). ``name`` is the model's
+    name (a key of ``models.REGISTRY``), ``model`` its graph module (``graphs.logistic``, ``shallow`` or ``deep``), ``graph`` the ``tf.Graph`` holding it all."""
 
     def parameter_values(self, sess):
         """The current parameters as a dict of NumPy arrays (scalars stay 0-d)."""
         return sess.run(self.parameters)
 
 
-def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, activation=None,
-          m=None):
-    """Build the graph of one model.
+def build(name, model, initial_parameters, update, dtype, m=None, **options):
+    """Build the graph of one model from checked inputs.
 
-    forward_propagation(X, parameters, reenter) -> (A, cache), with the output logits in
-    cache["Z"] or the highest-numbered cache["Z<l>"]; ``reenter`` True for the main copy
-    (its nodes share the parameters' ``layer_<l>`` scopes), False inside the training loop.
-    ``m``: the number of training examples, or None to accept any (see the module docstring).
+    name: the model's name; model: its graph module, whose forward_propagation(X, parameters, reenter, **options) gives
+    (A, cache), output_logits(cache) the output layer's Z, and compute_cost(cache, Y) the cost;
+    ``reenter`` True for the main copy (its nodes share the parameters' ``layer_<l>`` scopes),
+    False inside the training loop. update: an ``updates`` rule. ``m``: the number of training
+    examples, or None to accept any (see the module docstring).
     """
-    validation.check_parameters(kind, initial_parameters)
-    validation.check_learning_rate(learning_rate)
-    if activation is not None:
-        validation.check_activation(activation)
     dt = layers.tf_dtype(dtype)
     first = initial_parameters["W1"] if "W1" in initial_parameters else initial_parameters["w"].T
     n_x = int(np.shape(first)[1])
+    forward = lambda X, p, reenter: model.forward_propagation(X, p, reenter, **options)  # noqa: E731
     graph = tf.Graph()
     with graph.as_default():
         with tf.name_scope("data"):
@@ -65,17 +65,14 @@ def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, a
         X = tf.placeholder_with_default(X_data, (n_x, None), name="X")
         Y = tf.placeholder_with_default(Y_data, (1, None), name="Y")
         parameters = layers.create_parameters(initial_parameters, dt)
-        A, cache = forward_propagation(X, parameters, True)
-        Z = output_logits(cache)
-        cost = layers.cross_entropy_cost(Z, Y)
+        A, cache = forward(X, parameters, True)
+        Z = model.output_logits(cache)
+        cost = model.compute_cost(cache, Y)
         names = sorted(parameters)
         with tf.name_scope("gradients_of_cost"):
             grad_list = tf.gradients(cost, [parameters[k] for k in names])
             grads = dict(zip(["d" + k for k in names], grad_list))
-        # α as a tensor of the model's dtype: a Python float would become a float32 tensor and
-        # float64 training would step with α rounded to float32 (1.2 -> 1.2000000477).
-        alpha = tf.constant(learning_rate, dtype=dt, name="learning_rate")
-        optimizer = tf.train.GradientDescentOptimizer(alpha, name="GradientDescent")
+        optimizer = updates.optimizer(update, dt)
         # The step applies the gradients above (``grads``), not a second copy of them, gated by
         # tf.tuple as minimize(..., gate_gradients=GATE_GRAPH) would: every gradient is computed
         # before any parameter is updated. With TF1's ref variables an update is in place, and a
@@ -86,25 +83,19 @@ def build(kind, initial_parameters, forward_propagation, learning_rate, dtype, a
             gated = tf.tuple(grad_list)
             train = optimizer.apply_gradients(list(zip(gated, [parameters[k] for k in names])),
                                               name=scope)
-        n_steps, train_loop = _training_loop(X_steps, Y_steps, parameters, names,
-                                             forward_propagation, optimizer)
+        n_steps, train_loop = _training_loop(X_steps, Y_steps, parameters, names, model, forward,
+                                             optimizer)
         with tf.name_scope("predict"):
-            predictions = tf.cast(A > 0.5, dt, name="Y_prediction")
+            # activations.to_labels in the graph: label 1 where ŷ > 0.5
+            predictions = tf.cast(A > DECISION_THRESHOLD, dt, name="Y_prediction")
             accuracy = tf.reduce_mean(tf.cast(tf.equal(predictions, Y), dt), name="accuracy")
         init = tf.variables_initializer(tf.global_variables(), name="init")
         data_init = tf.variables_initializer(tf.local_variables(), name="data/init")
-    return ModelGraph(kind=kind, graph=graph, dtype=np.dtype(dtype), activation=activation,
-                      learning_rate=learning_rate, X=X, Y=Y, X_train=X_train, Y_train=Y_train,
-                      parameters=parameters, A=A, Z=Z, cost=cost, grads=grads, train=train,
-                      n_steps=n_steps, train_loop=train_loop, predictions=predictions,
-                      accuracy=accuracy, init=init, data_init=data_init)
-
-
-def output_logits(cache):
-    """The output layer's Z from a forward cache: "Z" (logistic) or the last "Z<l>"."""
-    if "Z" in cache:
-        return cache["Z"]
-    return cache["Z%d" % max(int(k[1:]) for k in cache if k.startswith("Z"))]
+    return ModelGraph(name=name, model=model, graph=graph, dtype=np.dtype(dtype),
+                      activation=options.get("activation"), update=update, X=X, Y=Y,
+                      X_train=X_train, Y_train=Y_train, parameters=parameters, A=A, Z=Z, cost=cost,
+                      grads=grads, train=train, n_steps=n_steps, train_loop=train_loop,
+                      predictions=predictions, accuracy=accuracy, init=init, data_init=data_init)
 
 
 def _with_shape(data, shape, name):
@@ -114,7 +105,7 @@ def _with_shape(data, shape, name):
     return value
 
 
-def _training_loop(X, Y, parameters, names, forward_propagation, optimizer):
+def _training_loop(X, Y, parameters, names, model, forward, optimizer):
     """``n_steps`` gradient-descent steps inside one Session.run: the same step as ``train``,
     rebuilt in a tf.while_loop body. Each iteration reads the parameters only after the
     previous iteration's update (the reads depend on the loop counter, and the counter on the
@@ -125,8 +116,8 @@ def _training_loop(X, Y, parameters, names, forward_propagation, optimizer):
         def body(i):
             with tf.control_dependencies([i]):
                 current = {k: tf.identity(parameters[k]) for k in names}
-            _, cache = forward_propagation(X, current, False)
-            J = layers.cross_entropy_cost(output_logits(cache), Y)
+            _, cache = forward(X, current, False)
+            J = model.compute_cost(cache, Y)
             grads = tf.tuple(tf.gradients(J, [current[k] for k in names]))  # as GATE_GRAPH
             step = optimizer.apply_gradients(list(zip(grads, [parameters[k] for k in names])))
             with tf.control_dependencies([step]):

@@ -13,8 +13,7 @@ fetched only at records, never inside the loop.
 Costs follow the NumPy reference exactly: [i, J] for the parameters before update i, every
 ``record_every`` iterations, then [num_iterations, J] for the final parameters.
 """
-from tf_models import stopping, validation
-from tf_models.models import TF_MODES as MODES
+from tf_models import stopping
 from tf_models.tfcompat import tf
 
 
@@ -37,21 +36,21 @@ def open_session(model, X, Y):
     return sess
 
 
-def train(model, sess, X, Y, num_iterations, record_every=100, mode="loop", on_record=None):
-    """Run ``num_iterations`` gradient-descent steps in ``sess``; returns the costs list.
+def train(model, sess, X, Y, training, on_record=None):
+    """Run ``training.num_iterations`` steps in ``sess``; returns the costs list.
 
+    ``training``: a checked settings.Training (its record interval and TF mode are used here).
     on_record(i, J, sess) is called at each record (for printing and summaries).
     At each record the parameters are fetched with J and checked (tf_models.stopping): a blow-up
     raises ``Diverged`` with those of the previous record; Ctrl-C takes effect after the running
     Session.run and raises ``Interrupted`` with the parameters after the completed steps.
     """
-    if mode not in MODES:
-        raise ValueError("unknown mode %r; choose one of: %s" % (mode, ", ".join(MODES)))
-    validation.check_iterations(num_iterations, record_every)
+    num_iterations, record_every, mode = (training.num_iterations, training.record_every,
+                                          training.mode)
     feed = {model.X: X, model.Y: Y} if mode == "feed" else None
     costs = []
     i = 0
-    with stopping.Guard(model.learning_rate) as guard:
+    with stopping.Guard(training.learning_rate) as guard:
         while True:
             J, values = sess.run([model.cost, model.parameters], feed)
             J = float(J)
@@ -72,11 +71,11 @@ def train(model, sess, X, Y, num_iterations, record_every=100, mode="loop", on_r
             i += steps
 
 
-def fit(model, X, Y, num_iterations, record_every=100, mode="loop", on_record=None):
+def fit(model, X, Y, training, on_record=None):
     """Open a session, train, close it. Returns (trained parameters as NumPy arrays, costs)."""
     sess = open_session(model, X, Y)
     try:
-        costs = train(model, sess, X, Y, num_iterations, record_every, mode, on_record)
+        costs = train(model, sess, X, Y, training, on_record)
         return model.parameter_values(sess), costs
     finally:
         sess.close()

@@ -115,13 +115,13 @@ def pr_curve(labels, probabilities, tag="test_set"):
                                num_thresholds=PR_THRESHOLDS)
 
 
-def boundary_png(model_kind, activation, parameters, X, Y, title):
+def boundary_png(model, activation, parameters, X, Y, title):
     """The decision boundary of ``parameters`` over X (2, m) with Y, as a small PNG."""
     fig = Figure(figsize=(3.2, 3.2))          # not through pyplot: safe on a background thread
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(111)
     plots.decision_boundary(
-        lambda P: models.predict_proba(model_kind, parameters, P, activation) > 0.5, X, Y,
+        lambda P: models.predict(model, parameters, P, activation), X, Y,
         title=title, ax=ax, steps=BOUNDARY_GRID)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -169,7 +169,7 @@ class TensorBoardLogger(object):
             self.train_writer.add_summary(histogram_summary(got["histograms"]), step)
         if "parameters" in got:
             X, Y = self.train_data
-            self.painter.draw(step, (m.kind, m.activation, got["parameters"], X, Y,
+            self.painter.draw(step, (m.name, m.activation, got["parameters"], X, Y,
                                      "iteration %d" % step))
         if self.test is not None:
             self._record_test(sess, step)

@@ -8,9 +8,10 @@ Twin: ``tf_models.graphs.deep``.
 import numpy as np
 
 from tf_models import activations
-from tf_models.activations import sigmoid
+from tf_models.activations import sigmoid, to_labels
 from tf_models.losses import cross_entropy_cost
 from tf_models.reference import gradient_descent
+from tf_models.updates import GradientDescent
 
 
 def num_layers(parameters):
@@ -104,16 +105,17 @@ def cost(parameters, X, Y, activation="relu"):
     return compute_cost(forward_propagation(X, parameters, activation)[1], Y)
 
 
-def model(X, Y, parameters, activation="relu", learning_rate=0.0075, num_iterations=3000,
-          record_every=100, on_record=None):
+def model(X, Y, parameters, activation, learning_rate, num_iterations, record_every=100,
+          on_record=None):
     """Gradient descent from ``parameters`` (see initializers.initialize_parameters(layer_dims)).
 
-    Returns (trained parameters, costs as [[iteration, J], ...]).
+    Returns (trained parameters, costs as [[iteration, J], ...]). The inputs are trusted: the
+    checked entry point is ``models.train_numpy``.
     """
     return gradient_descent.run(
         lambda p, X_, Y_: propagate(p, X_, Y_, activation),
         lambda p, X_, Y_: cost(p, X_, Y_, activation),
-        X, Y, parameters, learning_rate, num_iterations, record_every, on_record)
+        X, Y, parameters, GradientDescent(learning_rate), num_iterations, record_every, on_record)
 
 
 def predict_proba(parameters, X, activation="relu"):
@@ -123,4 +125,4 @@ def predict_proba(parameters, X, activation="relu"):
 
 def predict(parameters, X, activation="relu"):
     """Labels (1, m): 1 where AL > 0.5, else 0."""
-    return (predict_proba(parameters, X, activation) > 0.5).astype(np.int64)
+    return to_labels(predict_proba(parameters, X, activation))

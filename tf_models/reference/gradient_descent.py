@@ -1,40 +1,36 @@
-"""Batch gradient descent shared by the three NumPy models (course 1.2.2):  θ := θ − α dθ."""
+"""The training loop shared by the three NumPy models (course 1.2.2): full-batch steps of an
+update rule, gradient descent θ := θ − α dθ by default (``tf_models.updates``)."""
 import numpy as np
 
-from tf_models import stopping, validation
+from tf_models import stopping
+from tf_models.updates import GradientDescent
 
 
 def update_parameters(parameters, grads, learning_rate):
     """θ := θ − α·dθ for every parameter, in place (the arrays belong to the training loop)."""
-    for name in parameters:
-        if np.ndim(parameters[name]) == 0:  # logistic regression's scalar b: keep its dtype
-            b = parameters[name]
-            parameters[name] = b.dtype.type(b - learning_rate * grads["d" + name])
-        else:
-            parameters[name] -= learning_rate * grads["d" + name]
-    return parameters
+    return GradientDescent(learning_rate).apply(parameters, grads)
 
 
-def run(propagate, cost_of, X, Y, parameters, learning_rate, num_iterations,
-        record_every=100, on_record=None):
+def run(propagate, cost_of, X, Y, parameters, update, num_iterations, record_every=100,
+        on_record=None):
     """Train by full-batch gradient descent; returns (parameters, costs).
 
-    propagate(parameters, X, Y) -> grads;  cost_of(parameters, X, Y) -> J.
+    propagate(parameters, X, Y) -> grads;  cost_of(parameters, X, Y) -> J;  update: an update
+    rule (``tf_models.updates``, e.g. GradientDescent(α): θ := θ − α dθ).
     costs: [[i, J]] for the parameters *before* update i, every ``record_every`` iterations,
     plus [num_iterations, J] for the final parameters. ``on_record(i, J, parameters)`` is called
-    at each record. The caller's arrays are copied first, never modified.
+    at each record. The caller's arrays are copied first, never modified. The inputs are trusted
+    (``models.fit`` checks them).
 
-    Raises ValueError for bad input; ``stopping.Diverged`` (a ValueError) when the cost or the
-    parameters blow up, and ``stopping.Interrupted`` on Ctrl-C, each carrying the parameters
-    to keep (see tf_models.stopping). NumPy's overflow warnings are silenced inside the loop:
-    finite parameters never overflow, and a diverging step is reported by that check, in words.
+    Raises ``stopping.Diverged`` (a ValueError) when the cost or the parameters blow up, and
+    ``stopping.Interrupted`` on Ctrl-C, each carrying the parameters to keep (see
+    tf_models.stopping). NumPy's overflow warnings are silenced inside the loop: finite
+    parameters never overflow, and a diverging step is reported by that check, in words.
     """
-    validation.check_data(X, Y)
-    validation.check_learning_rate(learning_rate)
-    validation.check_iterations(num_iterations, record_every)
     parameters = {k: np.array(v, copy=True) if np.ndim(v) else v for k, v in parameters.items()}
     costs = []
-    with stopping.Guard(learning_rate) as guard, np.errstate(over="ignore", invalid="ignore"):
+    with stopping.Guard(update.learning_rate) as guard, \
+            np.errstate(over="ignore", invalid="ignore"):
         for i in range(num_iterations):
             if guard.stop_requested:  # Ctrl-C: between two whole updates, never inside one
                 _stop(guard, costs, i, cost_of(parameters, X, Y), parameters)
@@ -43,7 +39,7 @@ def run(propagate, cost_of, X, Y, parameters, learning_rate, num_iterations,
                 guard.check(i, J, parameters, costs)
                 _record(costs, i, J, parameters, on_record)
             grads = propagate(parameters, X, Y)
-            update_parameters(parameters, grads, learning_rate)
+            update.apply(parameters, grads)
         J = cost_of(parameters, X, Y)
         guard.check(num_iterations, J, parameters, costs)
         _record(costs, num_iterations, J, parameters, on_record)

@@ -7,9 +7,10 @@ import math
 
 import numpy as np
 
-from tf_models.activations import sigmoid
+from tf_models.activations import sigmoid, to_labels
 from tf_models.losses import cross_entropy_cost
 from tf_models.reference import gradient_descent
+from tf_models.updates import GradientDescent
 
 
 def forward_propagation(X, parameters):
@@ -72,13 +73,13 @@ def propagate_loop(parameters, X, Y):
     return {"dw": dw.reshape(n_x, 1), "db": db}, J
 
 
-def model(X, Y, parameters, learning_rate=0.005, num_iterations=2000, record_every=100,
-          on_record=None):
+def model(X, Y, parameters, learning_rate, num_iterations, record_every=100, on_record=None):
     """Gradient descent from ``parameters`` (see initializers.initialize_logistic).
 
-    Returns (trained parameters, costs as [[iteration, J], ...]).
+    Returns (trained parameters, costs as [[iteration, J], ...]). The inputs are trusted: the
+    checked entry point is ``models.train_numpy``.
     """
-    return gradient_descent.run(propagate, cost, X, Y, parameters, learning_rate,
+    return gradient_descent.run(propagate, cost, X, Y, parameters, GradientDescent(learning_rate),
                                 num_iterations, record_every, on_record)
 
 
@@ -89,4 +90,4 @@ def predict_proba(parameters, X):
 
 def predict(parameters, X):
     """Labels (1, m): 1 where ŷ > 0.5, else 0."""
-    return (predict_proba(parameters, X) > 0.5).astype(np.int64)
+    return to_labels(predict_proba(parameters, X))

@@ -6,9 +6,10 @@ X: (n_x, m), Y: (1, m). Twin: ``tf_models.graphs.shallow``.
 import numpy as np
 
 from tf_models import activations
-from tf_models.activations import sigmoid
+from tf_models.activations import sigmoid, to_labels
 from tf_models.losses import cross_entropy_cost
 from tf_models.reference import gradient_descent
+from tf_models.updates import GradientDescent
 
 
 def forward_propagation(X, parameters, activation="tanh"):
@@ -63,16 +64,17 @@ def cost(parameters, X, Y, activation="tanh"):
     return compute_cost(forward_propagation(X, parameters, activation)[1], Y)
 
 
-def model(X, Y, parameters, activation="tanh", learning_rate=1.2, num_iterations=10000,
-          record_every=1000, on_record=None):
+def model(X, Y, parameters, activation, learning_rate, num_iterations, record_every=100,
+          on_record=None):
     """Gradient descent from ``parameters`` (see initializers.initialize_parameters([n_x, n_h, 1])).
 
-    Returns (trained parameters, costs as [[iteration, J], ...]).
+    Returns (trained parameters, costs as [[iteration, J], ...]). The inputs are trusted: the
+    checked entry point is ``models.train_numpy``.
     """
     return gradient_descent.run(
         lambda p, X_, Y_: propagate(p, X_, Y_, activation),
         lambda p, X_, Y_: cost(p, X_, Y_, activation),
-        X, Y, parameters, learning_rate, num_iterations, record_every, on_record)
+        X, Y, parameters, GradientDescent(learning_rate), num_iterations, record_every, on_record)
 
 
 def predict_proba(parameters, X, activation="tanh"):
@@ -82,4 +84,4 @@ def predict_proba(parameters, X, activation="tanh"):
 
 def predict(parameters, X, activation="tanh"):
     """Labels (1, m): 1 where A2 > 0.5, else 0."""
-    return (predict_proba(parameters, X, activation) > 0.5).astype(np.int64)
+    return to_labels(predict_proba(parameters, X, activation))

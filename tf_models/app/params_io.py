@@ -14,9 +14,8 @@ import tempfile
 
 import numpy as np
 
-from tf_models import validation
-
-MODELS = ("logistic", "shallow", "deep")
+from tf_models import models
+from tf_models.settings import MODELS
 
 
 def atomic_write(path, write):
@@ -85,7 +84,7 @@ def _check_shapes(path, parameters, attrs):
     dims = attrs.get("layer_dims")
     if not isinstance(dims, list) or len(dims) < 2:
         raise ValueError("%s: attribute layer_dims is missing or invalid" % path)
-    want = validation.expected_shapes(attrs["model"], dims)
+    want = models.get(attrs["model"]).layout.expected_shapes(dims)
     got = {k: tuple(np.shape(v)) for k, v in parameters.items()}
     if got != want:
         raise ValueError("%s: parameters %s do not fit a %s model with layer_dims %s (expected %s)"

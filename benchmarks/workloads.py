@@ -1,4 +1,4 @@
-"""The performance benchmark: the project's TF and NumPy trainers beside their peers and beside
+"""The workloads and runners of the performance benchmark (benchmarks/benchmark.py): the project's TF and NumPy trainers beside their peers and beside
 the machine's GEMM limit, every figure a ratio to a baseline measured in the same run.
 
 Implementations, each running full-batch gradient descent on the same network and data:
@@ -25,7 +25,6 @@ on the machine move absolute times between runs; ratios within one run move much
 import collections
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -37,7 +36,8 @@ import numpy as np
 from tf_models import datasets, models
 from tf_models.reference import gradient_descent
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
 
 Workload = collections.namedtuple(
     "Workload", "name model layer_dims activation dtype m learning_rate")
@@ -102,8 +102,8 @@ def start_parameters(workload):
 
 def numpy_runner(workload, X, Y):
     """The NumPy reference's iteration: grads = propagate(θ, X, Y); θ := θ − α dθ."""
-    module = models._np_module(workload.model)
-    kwargs = models._np_kwargs(workload.model, workload.activation)
+    entry = models.get(workload.model)
+    module, kwargs = entry.numpy(), entry.options(workload.activation)
     parameters = {k: np.array(v) for k, v in start_parameters(workload).items()}
 
     def run(K):
@@ -304,11 +304,10 @@ def scale_child(implementation, m, budget_examples, repeats, dtype="float64"):
 
 def run_scale_child(implementation, m, budget_examples, repeats, dtype="float64"):
     """``scale_child`` in a fresh interpreter, so that its peak RSS is this workload's alone."""
-    code = ("import json, sys; from tf_models import benchmark; "
-            "print(json.dumps(benchmark.scale_child(*json.loads(sys.argv[1]))))")
+    code = ("import json, sys; import workloads; "
+            "print(json.dumps(workloads.scale_child(*json.loads(sys.argv[1]))))")
     args = json.dumps([implementation, m, budget_examples, repeats, dtype])
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.check_output([sys.executable, "-c", code, args], cwd=ROOT, env=env)
+    out = subprocess.check_output([sys.executable, "-c", code, args], cwd=HERE)
     return json.loads(out.decode().strip().splitlines()[-1])
 
 
@@ -320,181 +319,3 @@ def time_main_script(run_dir):
     subprocess.check_call([sys.executable, os.path.join(ROOT, "scripts", "train_shallow.py"),
                            "--run-dir", run_dir], cwd=ROOT, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
-
-
-# ---- the whole benchmark -------------------------------------------------------------------
-
-def run_benchmark(quick=False, end_to_end=True, log=print):
-    """Measure everything; returns the results dict (what the JSON file holds)."""
-    main, cat = (QUICK_MAIN, QUICK_CAT) if quick else (MAIN, CAT)
-    ms = QUICK_SCALE_MS if quick else SCALE_MS
-    repeats = 3 if quick else 7
-    main_K = {"tf loop": 1000, "tf feed": 200, "numpy": 1000, "sklearn": 300, "gemm": 2000}
-    cat_K = {"tf loop": 10, "tf feed": 10, "numpy": 10, "sklearn": 10, "gemm": 10}
-    if quick:
-        main_K = dict.fromkeys(main_K, 20)
-        cat_K = dict.fromkeys(cat_K, 2)
-    results = {"quick": quick, "environment": environment(), "workloads": collections.OrderedDict()}
-    for workload, K in ((main, main_K), (cat, cat_K)):
-        log("timing %s ..." % workload.name)
-        seconds = time_workload(workload, K, repeats)
-        results["workloads"][workload.name] = {
-            "workload": workload._asdict(), "iterations": K, "seconds_per_iteration": seconds,
-            "gemm_flops": gemm_flops(matmul_shapes(workload.layer_dims, workload.m))}
-    budget = 2 * 10 ** 5 if quick else 4 * 10 ** 6
-    results["scale"] = []
-    # The interpreter baseline: the peak RSS of the same program on 10 examples (Python, the
-    # library, and for TF its runtime, graph and session), so that peak − baseline is what the
-    # data and the training of m examples cost.
-    # (--quick, to save two interpreter start-ups, takes the smallest m's peak instead.)
-    baseline = {}
-    for dtype in SCALE_DTYPES:
-        for implementation in ("tf loop", "numpy"):
-            if not quick:
-                baseline[implementation, dtype] = run_scale_child(implementation, 10, 1000, 1,
-                                                                  dtype)["peak_rss"]
-            for m in ms:
-                log("timing 2-4-1 %s at m = %d (%s, subprocess) ..." % (dtype, m, implementation))
-                row = run_scale_child(implementation, m, budget, 2 if quick else 3, dtype)
-                row["baseline_rss"] = baseline.setdefault((implementation, dtype), row["peak_rss"])
-                results["scale"].append(row)
-    if end_to_end and not quick:
-        import tempfile
-        log("timing python scripts/train_shallow.py ...")
-        tmp = tempfile.mkdtemp(prefix="benchmark-")
-        results["train_shallow_seconds"] = [time_main_script(os.path.join(tmp, "run%d" % i))
-                                            for i in range(3)]
-    results["targets"] = check_targets(results)
-    return results
-
-
-def environment():
-    from tf_models.run import versions
-    info = versions()
-    try:
-        import sklearn
-        info["sklearn"] = sklearn.__version__
-    except ImportError:
-        info["sklearn"] = None
-    info.update(machine=platform.machine(), cpus=os.cpu_count(),
-                date=time.strftime("%Y-%m-%d %H:%M:%S"))
-    return info
-
-
-# ---- targets and the table -----------------------------------------------------------------
-
-def _scale_row(results, implementation, m, dtype):
-    for row in results["scale"]:
-        if (row["implementation"], row["m"], row["dtype"]) == (implementation, m, dtype):
-            return row
-    return None
-
-
-def check_targets(results):
-    """The issue's targets, each with its measured value and whether it is met."""
-    targets = []
-    workloads = list(results["workloads"].values())
-    main, cat = workloads[0]["seconds_per_iteration"], workloads[1]["seconds_per_iteration"]
-
-    def target(name, value, limit, met):
-        targets.append({"target": name, "value": value, "limit": limit, "met": bool(met)})
-    r = main["tf loop"] / main["numpy"]
-    target("main job: tf loop / numpy <= 1", r, 1.0, r <= 1.0)
-    r = main["tf loop"] / main["sklearn"]
-    target("main job: tf loop / sklearn <= 1/3", r, 1 / 3.0, r <= 1 / 3.0)
-    r = cat["tf loop"] / cat["gemm tf"]
-    target("deep float32: tf loop / its GEMM limit <= 1.25", r, 1.25, r <= 1.25)
-    ms = sorted({row["m"] for row in results["scale"]})
-    big, flat_from = ms[-1], (ms[1] if len(ms) > 2 else ms[0])
-    for dtype in SCALE_DTYPES:
-        row = lambda implementation, m: _scale_row(results, implementation, m, dtype)  # noqa
-        r = row("numpy", big)["seconds_per_iteration"] / row("tf loop", big)["seconds_per_iteration"]
-        target("2-4-1 %s m=%d: numpy / tf loop >= 3" % (dtype, big), r, 3.0, r >= 3.0)
-        per_example = [row("tf loop", m)["seconds_per_example"] for m in ms if m >= flat_from]
-        r = max(per_example) / min(per_example)
-        target("2-4-1 %s tf loop time/example, m=%d..%d: max/min <= 1.3" % (dtype, flat_from, big),
-               r, 1.3, r <= 1.3)
-        for implementation in ("tf loop", "numpy"):
-            one = row(implementation, big)
-            r = (one["peak_rss"] - one["baseline_rss"]) / float(one["data_bytes"])
-            target("2-4-1 %s m=%d %s: (peak RSS - baseline) / data bytes < 3"
-                   % (dtype, big, implementation), r, 3.0, r < 3.0)
-    if "train_shallow_seconds" in results:
-        s = float(np.median(results["train_shallow_seconds"]))
-        target("python scripts/train_shallow.py: seconds < 3", s, 3.0, s < 3.0)
-    return targets
-
-
-def format_table(results):
-    """The results as text tables: every figure a ratio to a baseline of the same run."""
-    lines = []
-    names = list(RUNNERS)
-    lines.append("Time per iteration / NumPy reference's (lower is faster), and / the GEMM limit")
-    lines.append("of the same library (np.dot or tf.matmul of the iteration's matrix products).")
-    header = "%-44s" % "workload" + "".join("%10s" % n for n in names)
-    header += "%14s%14s" % ("tf/gemm tf", "np/gemm np")
-    lines += ["", header, "-" * len(header)]
-    for name, w in results["workloads"].items():
-        s = w["seconds_per_iteration"]
-        row = "%-44s" % name + "".join("%10.2f" % (s[n] / s["numpy"]) for n in names)
-        row += "%14.2f%14.2f" % (s["tf loop"] / s["gemm tf"], s["numpy"] / s["gemm numpy"])
-        lines.append(row)
-    lines.append("")
-    lines.append("Baselines of this run: NumPy reference %s; GEMM limits (tf, numpy) %s."
-                 % ("; ".join("%s %.1f us/iteration" % (n.split(":")[0], w["seconds_per_iteration"]["numpy"] * 1e6)
-                              for n, w in results["workloads"].items()),
-                    "; ".join("%s %.1f, %.1f us (%.2f, %.2f GFLOP/s)"
-                              % (n.split(":")[0], w["seconds_per_iteration"]["gemm tf"] * 1e6,
-                                 w["seconds_per_iteration"]["gemm numpy"] * 1e6,
-                                 w["gemm_flops"] / w["seconds_per_iteration"]["gemm tf"] / 1e9,
-                                 w["gemm_flops"] / w["seconds_per_iteration"]["gemm numpy"] / 1e9)
-                              for n, w in results["workloads"].items())))
-    lines += ["", "2-4-1 tanh on m examples (each cell from a fresh subprocess): time per example",
-              "/ the same implementation's at the first m >= 10^4 (flatness), NumPy time / TF",
-              "time, and (peak RSS - interpreter baseline) / dataset bytes (X and Y).", ""]
-    ms = sorted({row["m"] for row in results["scale"]})
-    ref_m = next((m for m in ms if m >= 10 ** 4), ms[0])
-    header = "%8s%10s%12s%12s%12s%12s%12s" % ("dtype", "m", "tf/ex", "numpy/ex", "numpy/tf",
-                                              "tf RSS", "numpy RSS")
-    lines += [header, "-" * len(header)]
-    rss = lambda r: (r["peak_rss"] - r["baseline_rss"]) / float(r["data_bytes"])  # noqa: E731
-    baselines = []
-    for dtype in SCALE_DTYPES:
-        row = lambda implementation, m: _scale_row(results, implementation, m, dtype)  # noqa
-        tf_ref, np_ref = row("tf loop", ref_m), row("numpy", ref_m)
-        for m in ms:
-            tf_row, np_row = row("tf loop", m), row("numpy", m)
-            lines.append("%8s%10d%12.2f%12.2f%12.2f%12.2f%12.2f" % (
-                dtype, m, tf_row["seconds_per_example"] / tf_ref["seconds_per_example"],
-                np_row["seconds_per_example"] / np_ref["seconds_per_example"],
-                np_row["seconds_per_iteration"] / tf_row["seconds_per_iteration"], rss(tf_row),
-                rss(np_row)))
-        baselines.append("%s at m = %d: tf %.1f, numpy %.1f ns/example" % (
-            dtype, ref_m, tf_ref["seconds_per_example"] * 1e9, np_ref["seconds_per_example"] * 1e9))
-    lines.append("")
-    lines.append("Baselines: %s; interpreter baseline RSS tf %.0f MB, numpy %.0f MB." % (
-        "; ".join(baselines), tf_ref["baseline_rss"] / 1e6, np_ref["baseline_rss"] / 1e6))
-    if "train_shallow_seconds" in results:
-        lines.append("python scripts/train_shallow.py end to end: %s s (median of %d runs; an "
-                     "absolute time, the one figure that is not a ratio)"
-                     % (", ".join("%.2f" % s for s in results["train_shallow_seconds"]),
-                        len(results["train_shallow_seconds"])))
-    lines += ["", "Targets:"]
-    for t in results["targets"]:
-        lines.append("  [%s] %-66s %.3g (limit %.3g)" % ("met " if t["met"] else "MISS",
-                                                           t["target"], t["value"], t["limit"]))
-    return "\n".join(lines)
-
-
-def write_results(results, directory):
-    """results.json and table.txt under ``directory`` (a timestamped pair); returns the paths."""
-    os.makedirs(directory, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S") + ("-quick" if results["quick"] else "")
-    json_path = os.path.join(directory, "benchmark-%s.json" % stamp)
-    table_path = os.path.join(directory, "benchmark-%s.txt" % stamp)
-    with open(json_path, "w") as f:
-        json.dump(results, f, indent=1)
-        f.write("\n")
-    with open(table_path, "w") as f:
-        f.write(format_table(results) + "\n")
-    return json_path, table_path

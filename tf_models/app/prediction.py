@@ -1,8 +1,9 @@
 """Applying saved parameters: ŷ from a params.h5 with either backend, on labelled data.
 
-    evaluation_data(attrs, dataset, data)      -> X (n_x, m), Y (1, m), description
-    predict_proba(backend, parameters, attrs, X) -> ŷ (1, m)
-    write_predictions(path, ŷ, Y)              a CSV: index, probability, prediction, label
+    evaluation_data(attrs, dataset, data)           -> X (n_x, m), Y (1, m), description
+    probabilities(backend, parameters, attrs, X)    -> ŷ (1, m)
+    score(A, Y)                                     -> (accuracy, number correct)
+    write_predictions(path, ŷ, Y)                   a CSV: index, probability, prediction, label
 
 A params.h5 (``params_io``) records the model, its layer_dims and activation, the dtype and the
 training settings, so the parameters of either backend rebuild the same model in the other:
@@ -13,7 +14,7 @@ import os
 
 import numpy as np
 
-from tf_models import datasets, models
+from tf_models import activations, datasets, h5files, models, settings
 
 
 def evaluation_data(attrs, dataset=None, data=None):
@@ -29,7 +30,7 @@ def evaluation_data(attrs, dataset=None, data=None):
     if dataset and data:
         raise ValueError("give --dataset or --data, not both")
     if data:
-        X, Y, _ = datasets.read_h5(data, _split_of(data))
+        X, Y, _ = h5files.read(data, _split_of(data))
         description = "%s (%d examples)" % (data, X.shape[1])
     else:
         name = dataset or attrs.get("dataset")
@@ -37,7 +38,7 @@ def evaluation_data(attrs, dataset=None, data=None):
             ds = datasets.load_dataset(name, seed=seed)
             what = "test split, seed %d" % seed
         elif name:  # a run trained on HDF5 files: the same test set as its metrics.json
-            ds = datasets.load_h5(name, attrs.get("test_dataset"), seed=seed)
+            ds = h5files.load(name, attrs.get("test_dataset"), seed=seed)
             what = ("test file %s" % attrs["test_dataset"] if attrs.get("test_dataset")
                     else "hold-out split, seed %d" % seed)
         else:
@@ -52,7 +53,7 @@ def evaluation_data(attrs, dataset=None, data=None):
 
 
 def _split_of(path):
-    """"test" when the file holds test_set_x, else "train" (read_h5 reports what is missing)."""
+    """"test" when the file holds test_set_x, else "train" (h5files.read reports what is missing)."""
     import h5py
     try:
         with h5py.File(path, "r") as f:
@@ -61,15 +62,14 @@ def _split_of(path):
         return "train"
 
 
-def predict_proba(backend, parameters, attrs, X):
+def probabilities(backend, parameters, attrs, X):
     """ŷ = A[L] (1, m) for X (n_x, m) by the NumPy forward pass or the TF graph."""
     model, activation = attrs["model"], attrs.get("activation")
+    settings.check_choice(backend, settings.BACKENDS, "backend")
     if backend == "numpy":
         return models.predict_proba(model, parameters, X, activation)
-    if backend == "tf":
-        return _predict_proba_tf(model, parameters, X, activation, attrs["dtype"],
-                                 attrs.get("learning_rate") or 1.0)
-    raise ValueError("unknown backend %r; choose one of: %s" % (backend, ", ".join(models.BACKENDS)))
+    return _predict_proba_tf(model, parameters, X, activation, attrs["dtype"],
+                             attrs.get("learning_rate") or 1.0)
 
 
 def _predict_proba_tf(model, parameters, X, activation, dtype, learning_rate):
@@ -81,9 +81,9 @@ def _predict_proba_tf(model, parameters, X, activation, dtype, learning_rate):
         return sess.run(graph.A, {graph.X: X})
 
 
-def accuracy(A, Y):
-    """(fraction, number correct) of the predictions ŷ > 0.5 against the labels Y."""
-    correct = int(np.sum((A > 0.5) == (Y == 1)))
+def score(A, Y):
+    """(fraction, number correct) of the predicted labels (ŷ > 0.5) against the labels Y."""
+    correct = int(np.sum(activations.to_labels(A) == Y))
     return correct / float(Y.shape[1]), correct
 
 
@@ -112,4 +112,4 @@ def write_predictions(path, A, Y):
     with f:
         f.write("index,probability,prediction,label\n")
         for j, (a, y) in enumerate(zip(np.ravel(A), np.ravel(Y))):
-            f.write("%d,%.17g,%d,%d\n" % (j, a, a > 0.5, y))
+            f.write("%d,%.17g,%d,%d\n" % (j, a, activations.to_labels(a), y))

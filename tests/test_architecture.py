@@ -1,0 +1,94 @@
+"""The package's structure: imports go one way, and only tfcompat imports TensorFlow.
+
+Read from the source with ``ast`` (module-level and function-level imports alike), so a cycle
+hidden inside a function is found too.
+"""
+import ast
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+PACKAGE = os.path.join(ROOT, "tf_models")
+
+
+def modules():
+    """{dotted name: path} of every module of tf_models."""
+    found = {}
+    for folder, _, files in os.walk(PACKAGE):
+        for f in files:
+            if f.endswith(".py"):
+                path = os.path.join(folder, f)
+                name = os.path.relpath(path, ROOT)[:-3].replace(os.sep, ".")
+                found[name[:-len(".__init__")] if name.endswith(".__init__") else name] = path
+    return found
+
+
+def imports(path, known):
+    """The tf_models modules that the file at ``path`` imports, and the other top-level names."""
+    with open(path, "rb") as f:
+        tree = ast.parse(f.read())
+    ours, others = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                full = node.module + "." + alias.name
+                (ours if node.module.startswith("tf_models") else others).add(
+                    full if full in known else node.module)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                (ours if alias.name.startswith("tf_models") else others).add(alias.name)
+    return {m for m in ours if m in known}, {m.split(".")[0] for m in others}
+
+
+def find_cycle(graph):
+    """One import cycle of ``graph`` ({module: set of modules}) as a list, or None."""
+    state = {}
+
+    def visit(u, path):
+        state[u] = "open"
+        for v in sorted(graph[u]):
+            if v == u:
+                continue
+            if state.get(v) == "open":
+                return path[path.index(v):] + [v]
+            if v not in state:
+                found = visit(v, path + [v])
+                if found:
+                    return found
+        state[u] = "done"
+        return None
+
+    for u in sorted(graph):
+        if u not in state:
+            found = visit(u, [u])
+            if found:
+                return found
+    return None
+
+
+def test_find_cycle_finds_a_planted_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_no_import_cycle_in_the_package():
+    known = modules()
+    graph = {name: imports(path, known)[0] for name, path in known.items()}
+    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph))
+
+
+def test_only_tfcompat_imports_tensorflow():
+    known = modules()
+    importers = sorted(name for name, path in known.items() if "tensorflow" in imports(path, known)[1])
+    assert importers == ["tf_models.tfcompat"]
+
+
+def test_the_course_modules_load_without_tensorflow():
+    """Importing the models, datasets and run machinery does not import TensorFlow (it takes a
+    second): only building or running a graph does."""
+    code = ("import sys; import tf_models.models, tf_models.datasets, tf_models.app.cli, "
+            "tf_models.app.execute, tf_models.compare; print('tensorflow' in sys.modules)")
+    out = subprocess.check_output([sys.executable, "-c", code], cwd="/")
+    assert out.decode().strip() == "False"

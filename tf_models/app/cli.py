@@ -1,0 +1,256 @@
+"""Command-line plumbing shared by the scripts (argparse, checked types, errors, exit status).
+
+Exit status: 0 on success; 2 on bad input, with a single line ``error: ...`` on stderr and no
+traceback (also when training diverges: metrics.json then says "status": "diverged" and holds the
+last good parameters); 130 after Ctrl-C (the parameters so far are saved, "status":
+"interrupted"); 1 on an unexpected failure, a bug: one ``error:`` line, and the traceback when
+the environment sets TF_MODELS_TRACEBACK=1.
+"""
+import argparse
+import os
+import sys
+
+from tf_models import activations, datasets, initializers, models, settings, updates
+from tf_models.app import config as run_config
+
+
+def one_line(text):
+    """``text`` on a single line: a file name or value holding a line break cannot split the
+    ``error:`` line that tools and tests read."""
+    return " ".join(text.splitlines())
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument as one ``error:`` line (exit 2) without the usage,
+    and shows each option's default in --help."""
+
+    def __init__(self, **kw):
+        kw.setdefault("formatter_class", argparse.ArgumentDefaultsHelpFormatter)
+        argparse.ArgumentParser.__init__(self, **kw)
+
+    def error(self, message):
+        sys.stderr.write("error: %s (see --help)\n" % one_line(message))
+        sys.exit(2)
+
+
+# ---- checked types: every integer and float flag of every script goes through one of these ------
+
+def positive_int(text):
+    """A whole number ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a whole number, got %r" % text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1, got %d" % value)
+    return value
+
+
+def seed_int(text):
+    """A seed: a whole number from 0 to 2^32 - 1."""
+    try:
+        return settings.check_seed(int(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a whole number from 0 to %d, got %r"
+                                         % (2 ** 32 - 1, text))
+
+
+def positive_float(text):
+    """A finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a number, got %r" % text)
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive finite number, got %s" % text)
+    return value
+
+
+def non_negative_float(text):
+    """A finite number ≥ 0."""
+    value = finite_float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more, got %s" % text)
+    return value
+
+
+def finite_float(text):
+    """Any finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a number, got %r" % text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError("must be a finite number, got %s" % text)
+    return value
+
+
+def int_list(text):
+    """'1,4,50' -> [1, 4, 50]: positive whole numbers separated by commas."""
+    try:
+        values = [int(t) for t in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("expected positive whole numbers separated by commas such "
+                                         "as 1,4,20; got %r" % text)
+    return values
+
+
+def float_list(text):
+    """'0.1,1.2' -> [0.1, 1.2]: positive finite numbers separated by commas."""
+    try:
+        return [positive_float(t) for t in text.split(",")]
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError("expected positive numbers separated by commas such as "
+                                         "0.1,1.2; got %r" % text)
+
+
+def layer_dims_arg(text):
+    """'20,7,5,1' -> [20, 7, 5, 1]: units of each layer after the input, the last one 1."""
+    try:
+        dims = [int(t) for t in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected whole numbers separated by commas such as 20,7,5,1; "
+                                         "got %r" % text)
+    try:
+        initializers.check_layer_dims([1] + dims)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e).replace("[1, ", "[n_x, "))
+    return dims
+
+
+def demo_parser(doc, out):
+    """The parser of a demonstration script: its docstring's first line, and --out."""
+    p = ArgumentParser(description=doc.splitlines()[0])
+    p.add_argument("--out", default=out, help="where to write the figure")
+    return p
+
+
+# ---- the training scripts -------------------------------------------------------------------------
+
+def build_parser(model, description, **defaults):
+    """The flags of DESIGN.md for ``model``, its defaults from the registry (models.REGISTRY);
+    ``defaults`` (by dest, e.g. iterations=10) replace some of them."""
+    entry = models.get(model)
+    d = entry.defaults
+    p = ArgumentParser(description=description)
+    p.add_argument("--backend", choices=settings.BACKENDS, default="tf",
+                   help="which implementation trains")
+    p.add_argument("--dataset", choices=datasets.DATASETS, default=d.dataset,
+                   help="built-in dataset (digits: odd vs even)")
+    p.add_argument("--data", metavar="TRAIN.h5",
+                   help="train on an HDF5 file of the course's cat/non-cat layout instead")
+    p.add_argument("--test-data", metavar="TEST.h5",
+                   help="test set for --data (default: a seeded 25%% hold-out of the training file)")
+    p.add_argument("--learning-rate", type=positive_float, default=d.learning_rate,
+                   help="alpha, the gradient-descent step")
+    p.add_argument("--update", choices=sorted(updates.RULES), default="gradient_descent",
+                   help="the update rule (gradient descent: theta := theta - alpha d_theta)")
+    p.add_argument("--iterations", type=positive_int, default=d.iterations,
+                   help="gradient-descent steps")
+    p.add_argument("--seed", type=seed_int, default=1, help="seed for data, split and initialization")
+    p.add_argument("--dtype", choices=settings.DTYPES, default="float64")
+    p.add_argument("--print-every", type=positive_int, default=d.print_every,
+                   help="print and record the cost every N iterations")
+    p.add_argument("--run-dir", help="output folder (must be new; default: a new folder in runs/)")
+    p.add_argument("--resume", metavar="RUN_DIR",
+                   help="continue the run in RUN_DIR for --iterations more steps, into a new run "
+                        "directory; its model, data, seed and dtype are kept (TF restores its "
+                        "latest checkpoint, NumPy its params.h5)")
+    p.add_argument("--mode", choices=settings.TF_MODES, default="loop",
+                   help="TF only: loop = many steps per Session.run (fast); step = one run per "
+                        "step; feed = the textbook loop feeding the data every step")
+    if entry.hidden_layers == 1:
+        p.add_argument("--hidden-units", type=positive_int, default=d.hidden_dims[0],
+                       help="n_h, units in the hidden layer")
+    if entry.hidden_layers is None:
+        p.add_argument("--layer-dims", type=layer_dims_arg, default=list(d.hidden_dims) + [1],
+                       help="units of each layer after the input, comma-separated, last 1")
+        p.add_argument("--init", choices=sorted(initializers.INIT_METHODS), default=d.init,
+                       help="weight initialization (1.4.3.3)")
+    if entry.hidden_layers != 0:
+        p.add_argument("--activation", choices=activations.HIDDEN_ACTIVATIONS,
+                       default=d.activation, help="hidden-layer activation g")
+    p.set_defaults(**defaults)
+    return p
+
+
+def config_from_args(model, args):
+    """A checked RunConfig from parsed arguments (the flags a model lacks keep its defaults)."""
+    fields = dict(model=model, backend=args.backend, dataset=args.dataset, data=args.data,
+                  test_data=args.test_data, learning_rate=args.learning_rate, update=args.update,
+                  iterations=args.iterations, seed=args.seed, dtype=args.dtype,
+                  print_every=args.print_every, run_dir=args.run_dir, mode=args.mode,
+                  resume=args.resume)
+    for flag, field, value in (("hidden_units", "hidden_dims", lambda n: [n]),
+                               ("layer_dims", "hidden_dims", lambda dims: dims[:-1]),
+                               ("init", "init", None), ("activation", "activation", None)):
+        if flag in args:  # the flags this model's parser has
+            fields[field] = value(getattr(args, flag)) if value else getattr(args, flag)
+    return run_config.make(**fields)
+
+
+# What a resumed run takes from the run it continues; giving one of these with --resume is an error.
+KEPT_ON_RESUME = ("dataset", "data", "test_data", "seed", "dtype", "hidden_units", "layer_dims",
+                  "activation", "init")
+
+
+def given_flags(parser, argv):
+    """The names (dests) of the options actually given in ``argv``, defaults aside.
+
+    argparse sets a default only on an attribute the namespace lacks, so parsing into a
+    namespace pre-filled with a marker leaves the marker exactly where nothing was given."""
+    unset = object()
+    namespace = argparse.Namespace(**{k: unset for k in vars(parser.parse_args([]))})
+    parser.parse_args(argv, namespace)
+    return {k for k, v in vars(namespace).items() if v is not unset}
+
+
+def check_resume_flags(given):
+    """ValueError when a flag fixed by the resumed run is given beside --resume."""
+    clash = sorted(k for k in given if k in KEPT_ON_RESUME)
+    if clash:
+        raise ValueError("--%s cannot be combined with --resume: a resumed run keeps the model, "
+                         "data, seed and dtype of the run it continues"
+                         % clash[0].replace("_", "-"))
+
+
+def main(parser, model, argv=None, after=None):
+    """Parse, run, report. ``after(config, metrics)`` adds script-specific output. Returns the
+    exit status."""
+    from tf_models.app import execute, resume
+    args = parser.parse_args(argv)
+    try:
+        config = config_from_args(model, args)
+        if args.resume:
+            check_resume_flags(given_flags(parser, argv))
+            config = resume.apply(config, given_flags(parser, argv))
+        config = run_config.check(config)
+        metrics = execute.execute(config)
+        if after is not None:
+            after(config, metrics)
+    except ValueError as e:
+        return fail(str(e) or type(e).__name__)
+    except MemoryError:
+        return fail("not enough memory for this model and data; choose fewer units or a smaller "
+                    "dataset")
+    except KeyboardInterrupt as e:  # stopping.Interrupted says where and what it saved
+        sys.stderr.write("%s\n" % (str(e) or "interrupted"))
+        return 130
+    except Exception as e:  # a bug, not the user's input: one line unless asked for more
+        if os.environ.get("TF_MODELS_TRACEBACK"):
+            raise
+        return fail("unexpected %s: %s (this is a bug; TF_MODELS_TRACEBACK=1 shows the traceback)"
+                    % (type(e).__name__, e), status=1)
+    print("outputs in %s" % metrics["run_dir"])
+    if config.backend == "tf":
+        print("TensorBoard:  ./env.sh tensorboard --logdir %s --host 127.0.0.1   then open "
+              "http://127.0.0.1:6006" % metrics["run_dir"])
+    return 0
+
+
+def fail(message, status=2):
+    """Print ``error: <message>`` on one line to stderr; return ``status``."""
+    sys.stderr.write("error: %s\n" % one_line(message))
+    return status
