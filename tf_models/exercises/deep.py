@@ -11,7 +11,7 @@ import numpy as np
 from tf_models import activations
 from tf_models.exercises._common import (as_float_array, check_2d, check_dims, check_iterations,
                                         check_learning_rate, over_sqrt_n_prev, probabilities_cost,
-                                        scalar, seeded_parameters, update)
+                                        seeded_parameters, update)
 from tf_models.reference import deep as reference
 
 SEED_TWO_LAYER = 1  # step by step: initialize_parameters(n_x, n_h, n_y) calls np.random.seed(1)

@@ -6,7 +6,6 @@
 Wrappers over ``tf_models.reference.shallow``. Its backward pass uses tanh' = 1 − A1², where the
 course text prints (1 − A1)² (ERRATA 3).
 """
-import numpy as np
 
 from tf_models.exercises._common import (as_float_array, check_2d, check_iterations,
                                         probabilities_cost, seeded_parameters, update)
