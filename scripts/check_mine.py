@@ -1,0 +1,60 @@
+"""Check your own exercise code (a .py file or .ipynb notebook) against the project's.
+
+    python scripts/check_mine.py my_week3.ipynb
+    python scripts/check_mine.py my_week4.py --json
+
+Every function named like one of the deeplearning.ai C1 exercises' (propagate, nn_model,
+L_model_backward, ...) runs on the same seeded inputs as the project's version; one line per
+function says PASS, or FAIL with the first output that differs and, where the numbers match a
+known mistake, what it is (and the erratum of the course text that causes it). Only imports and
+function definitions are taken from the file: its other code (loading data, training) never runs.
+Each function runs in its own process with a time and a memory limit.
+Exit status: 0 all pass, 1 something fails, 2 bad input.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from tf_models import cli  # noqa: E402
+from tf_models.checker import check_file, report, specs  # noqa: E402
+
+TIMEOUT = 10.0  # seconds per function
+MEMORY_MB = 1024  # address space a function may add
+
+
+def build_parser():
+    p = cli.ArgumentParser(description=__doc__.splitlines()[0],
+                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("learner_file", metavar="LEARNER_FILE", help="your .py file or .ipynb notebook")
+    p.add_argument("--json", action="store_true", help="print one JSON document instead of lines")
+    p.add_argument("--timeout", type=cli.positive_float, default=TIMEOUT, metavar="S",
+                   help="seconds each function may run")
+    p.add_argument("--memory-mb", type=cli.positive_int, default=MEMORY_MB, metavar="MB",
+                   help="memory each function may allocate")
+    p.add_argument("--exercise", choices=sorted(specs.SPECS),
+                   help="which exercise the file is (default: told by the function names)")
+    return p
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        results = check_file(args.learner_file, args.timeout, args.memory_mb, args.exercise)
+    except ValueError as e:
+        parser.error(str(e))
+    if args.json:
+        print(report.as_json(args.learner_file, results))
+    else:
+        for line in report.lines(results, sys.stdout.encoding):
+            print(line)
+    return 0 if all(r.status == "PASS" for r in results) else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

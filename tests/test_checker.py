@@ -1,0 +1,131 @@
+"""scripts/check_mine.py and tf_models.checker: learner files written for these tests (in
+tests/learner_files/) graded against tf_models.exercises. A correct, independent plain-NumPy
+solution must pass; each file with one planted mistake must fail on that function, named."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from tf_models.checker import check_file
+
+FILES = os.path.join(ROOT, "tests", "learner_files")
+SCRIPT = os.path.join(ROOT, "scripts", "check_mine.py")
+TIMEOUT = 2.0  # seconds per function: the files' functions take milliseconds
+
+
+def results(name):
+    return {r.name: r for r in check_file(os.path.join(FILES, name), timeout=TIMEOUT)}
+
+
+@pytest.mark.parametrize("name", ["correct_logistic.py", "correct_shallow.py", "correct_deep.py"])
+def test_a_correct_independent_solution_passes_every_function(name):
+    with open(os.path.join(FILES, name)) as f:
+        text = f.read()
+    assert "import tf_models" not in text and "from tf_models" not in text  # written without the project
+    found = results(name)
+    assert len(found) >= 6
+    assert [n for n, r in found.items() if r.status != "PASS"] == []
+
+
+# file -> (function that must fail, mistake key, words the message must contain)
+PLANTED = {
+    "erratum1_cost_sign.py": ("compute_cost", "erratum1", "erratum 1"),
+    "erratum3_tanh.py": ("backward_propagation", "erratum3", "erratum 3"),
+    "erratum3_tanh.ipynb": ("backward_propagation", "erratum3", "(1 - A1)^2"),
+    "erratum4_transpose.py": ("linear_backward", "erratum4", "erratum 4"),
+    "erratum5_rand.py": ("initialize_parameters", "uniform", "erratum 5"),
+    "db_without_axis.py": ("backward_propagation", "db_all", "axis=1, keepdims=True"),
+    "db_without_keepdims.py": ("backward_propagation", "db_keepdims", "keepdims=True"),
+    "missing_1m.py": ("propagate", "missing_1/m", "1/m is missing"),
+    "doubled_1m.py": ("linear_backward", "double_1/m", "applied twice"),
+    "relu_from_A.py": ("relu_backward", "relu_from_dA", "Z <= 0"),
+    "update_plus.py": ("update_parameters", "plus", "subtracts"),
+    "zeros_init.py": ("initialize_parameters_deep", "zeros", "all zero"),
+    "cost_not_scalar.py": ("compute_cost", "not_scalar", "not a scalar"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_each_planted_mistake_is_named(name):
+    function, key, words = PLANTED[name]
+    found = results(name)
+    r = found[function]
+    assert r.status == "FAIL" and r.details["mistake"] == key, (r.message, r.details)
+    assert words in r.message and r.message_zh
+    # The functions the mistake does not reach still pass.
+    assert found.get("layer_sizes", found.get("linear_forward", found.get("sigmoid"))).status == "PASS"
+
+
+def test_the_notebook_data_cell_does_not_run_and_its_functions_are_found():
+    """The notebook's cell X, Y = load_planar_dataset() would raise; only definitions are taken."""
+    found = results("erratum3_tanh.ipynb")
+    assert set(found) >= {"layer_sizes", "initialize_parameters", "forward_propagation", "nn_model", "predict"}
+    assert found["forward_propagation"].status == "PASS"
+
+
+def test_a_wrong_formula_without_a_known_variant_is_named_by_the_gradient_check():
+    """L_model_backward through the learner's dA-masking ReLU: no whole-network variant is listed, so
+    the gradient check against the learner's own forward and cost names the gradient."""
+    r = results("relu_from_A.py")["L_model_backward"]
+    assert r.status == "FAIL" and r.details["mistake"] == "gradcheck" and "gradient check" in r.message
+    assert max(r.details["gradient_check"].values()) > 1e-3
+
+
+def test_endless_loop_exception_and_huge_allocation_are_reported_and_the_rest_still_run():
+    found = {r.name: r for r in check_file(os.path.join(FILES, "loops_and_raises.py"), timeout=1.0,
+                                           memory_mb=512)}
+    assert found["layer_sizes"].details["status"] == "timeout"
+    assert found["compute_cost"].details["status"] == "error"
+    assert "I have not written this yet" in found["compute_cost"].message
+    assert found["predict"].details["status"] == "memory"
+    assert found["backward_propagation"].status == "PASS" and found["forward_propagation"].status == "PASS"
+
+
+def run_script(*args, **env):
+    environment = dict(os.environ, **env)
+    return subprocess.run([sys.executable, SCRIPT] + list(args), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=environment, cwd=ROOT)
+
+
+@pytest.mark.parametrize("encoding", ["ascii", ""])
+def test_script_exit_status_and_lines_under_an_ascii_locale(encoding):
+    """Exit 1 on a mistake, one line per function. Under LC_ALL=C Python 3.7+ writes UTF-8 (the
+    Chinese line then appears); where stdout really is ASCII, only the English is printed."""
+    p = run_script(os.path.join(FILES, "erratum3_tanh.py"), "--timeout", str(TIMEOUT),
+                   LC_ALL="C", LANG="C", PYTHONIOENCODING=encoding)
+    out = p.stdout.decode("ascii" if encoding else "utf-8")  # ascii: raises on any other byte
+    assert p.returncode == 1, p.stderr
+    assert "FAIL  shallow.backward_propagation:" in out and "erratum 3" in out
+    assert "PASS  shallow.layer_sizes" in out
+    assert run_script(os.path.join(FILES, "correct_shallow.py")).returncode == 0
+
+
+def test_script_json():
+    p = run_script(os.path.join(FILES, "missing_1m.py"), "--json", "--timeout", str(TIMEOUT))
+    doc = json.loads(p.stdout.decode("utf-8"))
+    assert p.returncode == 1 and doc["passed"] is False
+    propagate = [f for f in doc["functions"] if f["name"] == "propagate"][0]
+    assert propagate["status"] == "FAIL" and propagate["details"]["mistake"] == "missing_1/m"
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "no such file"),
+    ("def propagate(w, b, X, Y:\n    pass\n", "cannot parse"),
+    ("import numpy as np\nx = np.zeros(3)\ndef my_helper():\n    return 1\n", "no function named"),
+])
+def test_bad_input_is_one_error_line_and_exit_2(tmp_path, content, words):
+    path = str(tmp_path / "mine.py")
+    if content is not None:
+        with open(path, "w") as f:
+            f.write(content)
+    p = run_script(path)
+    err = p.stderr.decode("utf-8").strip()
+    assert p.returncode == 2 and err.startswith("error:") and words in err and len(err.splitlines()) == 1
+
+
+def test_help_under_an_ascii_locale():
+    p = run_script("--help", LC_ALL="C", LANG="C")
+    assert p.returncode == 0 and b"LEARNER_FILE" in p.stdout
