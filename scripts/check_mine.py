@@ -12,13 +12,10 @@ Each function runs in its own process with a time and a memory limit.
 Exit status: 0 all pass, 1 something fails, 2 bad input.
 """
 import argparse
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from tf_models import cli  # noqa: E402
-from tf_models.checker import check_file, report, specs  # noqa: E402
+from tf_models.app import cli
+from tf_models.checker import check_file, report, specs
 
 TIMEOUT = 10.0  # seconds per function
 MEMORY_MB = 1024  # address space a function may add
