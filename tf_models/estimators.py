@@ -38,7 +38,7 @@ def seed_of(random_state):
     return int(check_random_state(random_state).randint(0, 2 ** 31 - 1))
 
 
-class _CourseClassifier(BaseEstimator, ClassifierMixin):
+class _CourseClassifier(ClassifierMixin, BaseEstimator):
     """What the three share: checks, label mapping, training through ``tf_models.models``.
 
     A subclass sets ``model`` ("logistic", "shallow", "deep") and defines ``_hidden_layers()``,
@@ -55,20 +55,21 @@ class _CourseClassifier(BaseEstimator, ClassifierMixin):
         return "randn", 1
 
     def fit(self, X, y):
-        """Train on X (n_samples, n_features) and y (n_samples,) holding two labels. Returns self."""
+        """Train on X (n_samples, n_features) and y (n_samples,) of two labels. Returns self."""
         dtype = validation.check_dtype(self.dtype)
         validation.check_backend(self.backend)
         lr = validation.check_learning_rate(self.learning_rate)
         n_iter = validation.check_positive_int(self.num_iterations, "num_iterations")
         X, y = check_X_y(X, y, dtype=dtype.type)
         check_classification_targets(y)
-        self.classes_ = np.unique(y)
-        if len(self.classes_) != 2:
-            raise ValueError("%s is a binary classifier: y must hold exactly 2 classes; got %d (%s)"
-                             % (type(self).__name__, len(self.classes_),
-                                ", ".join(str(c) for c in self.classes_[:5])))
+        classes = np.unique(y)
+        if len(classes) != 2:
+            found = "%d class%s (%s)" % (len(classes), "" if len(classes) == 1 else "es",
+                                         ", ".join(str(c) for c in classes[:5]))
+            raise ValueError("Only binary classification is supported. %s needs y with exactly 2 "
+                             "classes; got %s" % (type(self).__name__, found))
         X_course = np.ascontiguousarray(X.T)                       # (n_x, m), one column each
-        Y = (y == self.classes_[1]).astype(dtype).reshape(1, -1)   # (1, m) of 0/1
+        Y = (y == classes[1]).astype(dtype).reshape(1, -1)         # (1, m) of 0/1
         layer_dims = [X.shape[1]] + self._hidden_layers() + [1]
         init, seed = self._start()
         start = models.initial_parameters(self.model, layer_dims, init, seed, dtype.name)
@@ -76,6 +77,7 @@ class _CourseClassifier(BaseEstimator, ClassifierMixin):
         self.parameters_, self.costs_ = train(
             self.model, X_course, Y, start, lr, n_iter, self._activation(),
             record_every=record_interval(n_iter), on_record=self._printer(n_iter))
+        self.classes_ = classes
         self.loss_curve_ = [J for _, J in self.costs_]
         self.n_iter_ = n_iter
         self.n_features_in_ = X.shape[1]
@@ -96,7 +98,7 @@ class _CourseClassifier(BaseEstimator, ClassifierMixin):
         check_is_fitted(self, "parameters_")   # NotFittedError, a ValueError
         X = check_array(X, dtype=validation.check_dtype(self.dtype).type)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError("X has %d features, but this %s was fitted with %d features"
+            raise ValueError("X has %d features, but %s is expecting %d features as input"
                              % (X.shape[1], type(self).__name__, self.n_features_in_))
         A = models.predict_proba(self.model, self.parameters_, np.ascontiguousarray(X.T),
                                  self._activation())          # ŷ (1, m), the course's forward pass
@@ -105,7 +107,16 @@ class _CourseClassifier(BaseEstimator, ClassifierMixin):
 
     def predict(self, X):
         """The label of each row of X: classes_[1] where ŷ > 0.5, else classes_[0]."""
-        return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(int)]
+        positive = self.predict_proba(X)[:, 1] > 0.5
+        return self.classes_[positive.astype(int)]
+
+    def _more_tags(self):              # scikit-learn 0.21 to 1.5: two classes only
+        return {"binary_only": True}
+
+    def __sklearn_tags__(self):        # scikit-learn 1.6 and later (never called by 0.18)
+        tags = super(_CourseClassifier, self).__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
 
 
 class LogisticRegressionGD(_CourseClassifier):
