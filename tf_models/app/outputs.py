@@ -55,7 +55,8 @@ def write_outputs(config, ds, trained, metrics, run_dir):
             predict, ds.X_train, ds.Y_train, os.path.join(run_dir, "decision_boundary.png"),
             title="%s %s: train %.2f, test %.2f" % (config.model, metrics["layer_dims"],
                                                     metrics["train_accuracy"],
-                                                    metrics["test_accuracy"]))
+                                                    metrics["test_accuracy"]),
+            X_test=ds.X_test, Y_test=ds.Y_test, class_names=ds.classes)
 
 
 def write_json(path, obj):

@@ -33,12 +33,13 @@ def plot_hidden_units(ds, runs, activation="tanh", path=None, columns=4):
     from tf_models import plots
     rows = (len(runs) + columns - 1) // columns
     fig, axes = plots.plt.subplots(rows, columns, figsize=(3.6 * columns, 3.6 * rows), squeeze=False)
-    for ax, run in zip(axes.ravel(), runs):
+    for n, (ax, run) in enumerate(zip(axes.ravel(), runs)):
         predict = lambda X, p=run["parameters"]: models.predict(  # noqa: E731
             "shallow", p, X, activation)
         plots.decision_boundary(predict, ds.X_train, ds.Y_train, ax=ax,
                                 title="n_h = %d: train %.2f, test %.2f"
-                                % (run["n_h"], run["train_accuracy"], run["test_accuracy"]))
+                                % (run["n_h"], run["train_accuracy"], run["test_accuracy"]),
+                                class_names=ds.classes, legend=n == 0)  # one legend serves all
         ax.title.set_fontsize(10)
     for ax in axes.ravel()[len(runs):]:
         ax.axis("off")
