@@ -75,7 +75,8 @@ def test_default_schedule_gives_about_100_costs_and_10_redraws():
 
 
 @pytest.mark.parametrize("change,message", [
-    ({"dataset": "digits"}, "unknown playground dataset 'digits'; choose one of: flower, moons, circles"),
+    ({"dataset": "digits"},
+     "unknown playground dataset 'digits'; choose one of: flower, moons, circles"),
     ({"backend": "torch"}, "unknown backend 'torch'; choose one of: tf, numpy"),
 ])
 def test_bad_settings_are_refused_with_the_choices(change, message):

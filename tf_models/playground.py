@@ -188,6 +188,7 @@ def widget(settings=DEFAULTS):
     widget, replaced at each redraw while training runs) and an output area for the summary or
     the error. Returns the VBox to display."""
     import ipywidgets as w
+    check_settings(settings)
     style = {"description_width": "initial"}
     controls = collections.OrderedDict([
         ("dataset", w.Dropdown(options=DATASETS, value=settings.dataset, description="dataset")),
@@ -195,7 +196,7 @@ def widget(settings=DEFAULTS):
                                      description="hidden units n_h", style=style)),
         ("activation", w.Dropdown(options=activations.HIDDEN_ACTIVATIONS,
                                   value=settings.activation, description="activation g")),
-        ("learning_rate", w.Dropdown(options=sorted(set(LEARNING_RATES + (settings.learning_rate,))),
+        ("learning_rate", w.Dropdown(options=sorted(set(LEARNING_RATES) | {settings.learning_rate}),
                                      value=settings.learning_rate, description="α")),
         ("iterations", w.IntSlider(value=settings.iterations, min=100, max=10000, step=100,
                                    description="iterations")),
