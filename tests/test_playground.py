@@ -78,6 +78,8 @@ def test_default_schedule_gives_about_100_costs_and_10_redraws():
     ({"dataset": "digits"},
      "unknown playground dataset 'digits'; choose one of: flower, moons, circles"),
     ({"backend": "torch"}, "unknown backend 'torch'; choose one of: tf, numpy"),
+    ({"iterations": "300"}, "iterations must be a positive whole number, got '300'"),
+    ({"iterations": 0}, "iterations must be a positive whole number, got 0"),
 ])
 def test_bad_settings_are_refused_with_the_choices(change, message):
     with pytest.raises(ValueError) as e:

@@ -13,6 +13,7 @@ are drawn again from the parameters of that moment. Nothing here computes a grad
 """
 import collections
 import io
+import numbers
 
 import numpy as np
 
@@ -31,14 +32,18 @@ Result = collections.namedtuple("Result", "settings data parameters costs accura
 
 
 def check_settings(settings):
-    """ValueError naming the choices for a dataset or backend the playground does not offer
-    (the other fields are checked by ``models`` when training starts)."""
+    """ValueError naming the choices for a dataset or backend the playground does not offer, or
+    for iterations that are not a positive whole number (the other fields are checked by
+    ``models`` when training starts)."""
     if settings.dataset not in DATASETS:
         raise ValueError("unknown playground dataset %r; choose one of: %s"
                          % (settings.dataset, ", ".join(DATASETS)))
     if settings.backend not in models.BACKENDS:
         raise ValueError("unknown backend %r; choose one of: %s"
                          % (settings.backend, ", ".join(models.BACKENDS)))
+    if not isinstance(settings.iterations, numbers.Integral) or settings.iterations < 1:
+        raise ValueError("iterations must be a positive whole number, got %r"
+                         % (settings.iterations,))
     return settings
 
 
