@@ -95,9 +95,9 @@ def compare(model, X, Y, parameters, learning_rate, num_iterations, activation=N
     graph = models.graph_of(training, start, X.dtype)
     rows = []
 
-    def compare_tf(i, J, sess):
+    def compare_tf(i, J, theta_tf):
         J_numpy, theta_numpy = numpy_records[i]
-        diff, name, scale = parameter_difference(theta_numpy, graph.parameter_values(sess))
+        diff, name, scale = parameter_difference(theta_numpy, theta_tf)
         row = {"iteration": i, "J_numpy": J_numpy, "J_tf": float(J), "diff": diff,
                "parameter": name, "scale": scale}
         rows.append(row)

@@ -103,7 +103,8 @@ def fit(training, backend, X, Y, parameters, on_record=None):
 
     Returns (trained parameters as NumPy arrays, costs [[i, J], ...]): J for the parameters before
     update i, every ``training.record_every`` steps, and [num_iterations, J] for the final ones.
-    ``on_record(i, J, parameters)`` (NumPy) or ``on_record(i, J, sess)`` (TF) at each record.
+    ``on_record(i, J, parameters)`` at each record, with either backend (the NumPy loop's own
+    arrays: copy what you keep).
     Raises ValueError on bad data or parameters; stopping.Diverged / Interrupted carry the
     parameters to keep when training blows up or is stopped with Ctrl-C."""
     settings.check_choice(backend, BACKENDS, "backend")

@@ -66,15 +66,6 @@ def _accuracies(data, parameters, activation):
             for split in ("train", "test")}
 
 
-def _session_parameters(sess, names):
-    """The current parameters of the model trained in ``sess``. A ModelGraph's only trainable
-    variables are its parameters, named ``layer_<l>/<name>`` (tf_models.graphs.layers)."""
-    from tf_models.tfcompat import tf
-    variables = {v.op.name.rsplit("/", 1)[-1]: v
-                 for v in sess.graph.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)}
-    return sess.run({name: variables[name] for name in names})
-
-
 def load_data(settings):
     """The dataset the settings name, split as the training scripts split it (same seed)."""
     check_settings(settings)
@@ -100,10 +91,8 @@ def train(settings, redraw=None, record_every=None, redraw_every=None, data=None
     def on_record(i, J, state):
         costs.append([i, J])
         if redraw is not None and (i % redraw_every == 0 or i == settings.iterations):
-            if settings.backend == "numpy":  # the training loop's own arrays: keep a copy
-                parameters = {k: np.array(v, copy=True) for k, v in state.items()}
-            else:
-                parameters = _session_parameters(state, start)
+            # the NumPy loop's own arrays (updated in place): keep a copy
+            parameters = {k: np.array(v, copy=True) for k, v in state.items()}
             redraw(parameters, list(costs), _accuracies(data, parameters, settings.activation))
 
     fit = models.train_numpy if settings.backend == "numpy" else models.train_tf

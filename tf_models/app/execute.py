@@ -53,11 +53,11 @@ def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None)
         if checkpoint:
             saver.restore(sess, checkpoint)
 
-        def on_record(i, J, sess_):
+        def on_record(i, J, _parameters):
             log(start + i, J)
-            logger.record(sess_, start + i)
+            logger.record(sess, start + i)
             if 0 < i < config.iterations and time.time() - last_save[0] >= config.checkpoint_seconds:
-                saver.save(sess_, path, global_step=start + i, write_meta_graph=False)
+                saver.save(sess, path, global_step=start + i, write_meta_graph=False)
                 last_save[0] = time.time()
         costs = session.train(graph, sess, ds.X_train, ds.Y_train, training, on_record)
         trained = graph.parameter_values(sess)

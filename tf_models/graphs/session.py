@@ -40,7 +40,8 @@ def train(model, sess, X, Y, training, on_record=None):
     """Run ``training.num_iterations`` steps in ``sess``; returns the costs list.
 
     ``training``: a checked settings.Training (its record interval and TF mode are used here).
-    on_record(i, J, sess) is called at each record (for printing and summaries).
+    on_record(i, J, parameters) is called at each record with the parameters fetched there
+    (NumPy arrays), as the NumPy loop does; what needs the session keeps it in its closure.
     At each record the parameters are fetched with J and checked (tf_models.stopping): a blow-up
     raises ``Diverged`` with those of the previous record; Ctrl-C takes effect after the running
     Session.run and raises ``Interrupted`` with the parameters after the completed steps.
@@ -57,7 +58,7 @@ def train(model, sess, X, Y, training, on_record=None):
             guard.check(i, J, values, costs)
             costs.append([i, J])
             if on_record is not None:
-                on_record(i, J, sess)
+                on_record(i, J, values)
             if i >= num_iterations:
                 return costs
             if guard.stop_requested:
