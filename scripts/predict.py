@@ -21,7 +21,7 @@ BACKEND = "numpy"  # the NumPy forward pass starts fastest; --backend tf evaluat
 def build_parser():
     p = cli.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--params", required=True, metavar="RUN/params.h5",
-                   help="parameter file written by a training script")
+                   help="parameter file written by a training script, or its run directory")
     p.add_argument("--backend", choices=settings.BACKENDS, default=BACKEND,
                    help="which implementation computes y_hat")
     p.add_argument("--dataset", choices=datasets.DATASETS,
@@ -37,6 +37,8 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
+        if os.path.isdir(args.params):  # a run directory: its params.h5
+            args.params = os.path.join(args.params, "params.h5")
         parameters, attrs = params_io.load_params(args.params)
         X, Y, description = prediction.evaluation_data(attrs, args.dataset, args.data)
         A = prediction.probabilities(args.backend, parameters, attrs, X)

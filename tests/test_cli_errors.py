@@ -135,7 +135,7 @@ def test_out_of_memory_and_bugs_also_end_in_one_line(capsys, monkeypatch, failur
     """Out of memory is the input's size (2); anything else is a bug (1), shown on request."""
     from tf_models.app import execute
 
-    def fail(config):
+    def fail(config, quiet=False):
         raise failure
     monkeypatch.setattr(execute, "execute", fail)
     monkeypatch.delenv("TF_MODELS_TRACEBACK", raising=False)

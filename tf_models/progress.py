@@ -1,4 +1,5 @@
-"""A live progress bar for training in a notebook (tqdm's notebook mode; text elsewhere).
+"""Progress while training: a live bar in a notebook (tqdm's notebook mode), and the training
+scripts' console output (record lines, plus a bar when the output is a terminal).
 
     trained, costs = models.train_tf(..., on_record=progress.notebook_progress(num_iterations))
 """
@@ -43,3 +44,69 @@ def notebook_progress(total, desc="training", unit="it"):
             bar.close()
             show_end()
     return on_record
+
+
+class Console(object):
+    """What a training script prints while it trains: the course-style record lines
+    ``iteration N   cost J`` every ``print_every`` iterations (the run's written record), and,
+    when ``stream`` is a terminal, a live bar below them (rate, ETA, latest cost) advanced at
+    every record. Piped or redirected output gets the lines only; ``quiet`` prints neither.
+
+        console = Console(total=10000, start=0, print_every=1000)
+        console.record(i, J)   at each record (i counted from the run's start)
+        console.close()
+    """
+
+    def __init__(self, total, start=0, print_every=1, quiet=False, stream=None):
+        self.start, self.end, self.print_every, self.quiet = start, start + total, print_every, quiet
+        self.stream = sys.stdout if stream is None else stream
+        self.bar = None
+        if not quiet and _is_terminal(self.stream):
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="it", file=self.stream, dynamic_ncols=True,
+                            leave=False, ascii=not _can_encode(self.stream, "\u2588"))
+
+    def record(self, i, J):
+        """A record at iteration i with cost J: a line at print points, the bar at every record."""
+        if self.quiet:
+            return
+        if (i - self.start) % self.print_every == 0 or i == self.end:
+            line = "iteration %6d   cost %.6f" % (i, J)
+            if self.bar is not None:
+                self.bar.write(line, file=self.stream)
+            else:
+                self.stream.write(line + "\n")
+                self.stream.flush()
+        if self.bar is not None:
+            self.bar.set_postfix(cost="%.4f" % J, refresh=False)
+            self.bar.update(i - self.start - self.bar.n)
+
+    def close(self):
+        """Remove the bar (the lines stay)."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _is_terminal(stream):
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _can_encode(stream, text):
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
+
+
+def record_interval(print_every, per_line=10):
+    """How often to record the cost: about ``per_line`` records per printed line (the defaults
+    give about 100 per run, enough for cost.png to show the first drop), at an interval that
+    divides ``print_every``, so every printed line is a record. It depends on ``print_every``
+    alone, so a resumed run records where a straight run of the same length would."""
+    wanted = max(1, print_every // per_line)
+    return max(d for d in range(1, wanted + 1) if print_every % d == 0)

@@ -8,6 +8,7 @@ the environment sets TF_MODELS_TRACEBACK=1.
 """
 import argparse
 import os
+import shlex
 import sys
 
 from tf_models import activations, datasets, initializers, models, settings, updates
@@ -158,6 +159,8 @@ def build_parser(model, description, **defaults):
                    help="continue the run in RUN_DIR for --iterations more steps, into a new run "
                         "directory; its model, data, seed and dtype are kept (TF restores its "
                         "latest checkpoint, NumPy its params.h5)")
+    p.add_argument("--quiet", action="store_true",
+                   help="print only the summary (no record lines, no progress bar)")
     p.add_argument("--mode", choices=settings.TF_MODES, default="loop",
                    help="TF only: loop = many steps per Session.run (fast); step = one run per "
                         "step; feed = the textbook loop feeding the data every step")
@@ -227,7 +230,7 @@ def main(parser, model, argv=None, after=None):
             check_resume_flags(given_flags(parser, argv))
             config = resume.apply(config, given_flags(parser, argv))
         config = run_config.check(config)
-        metrics = execute.execute(config)
+        metrics = execute.execute(config, quiet=args.quiet)
         if after is not None:
             after(config, metrics)
     except ValueError as e:
@@ -245,9 +248,28 @@ def main(parser, model, argv=None, after=None):
                     % (type(e).__name__, e), status=1)
     print("outputs in %s" % metrics["run_dir"])
     if config.backend == "tf":
-        print("TensorBoard:  ./env.sh tensorboard --logdir %s --host 127.0.0.1   then open "
-              "http://127.0.0.1:6006" % metrics["run_dir"])
+        print("TensorBoard:  %s   then open http://127.0.0.1:6006"
+              % tensorboard_command(metrics["run_dir"]))
     return 0
+
+
+def tensorboard_command(run_dir):
+    """The shell command that opens TensorBoard on ``run_dir`` from this stack's environment,
+    bound to 127.0.0.1, every path quoted for a POSIX shell. env.sh runs commands from the
+    project's root, so a path is made absolute unless that root is the current directory."""
+    venv = os.path.basename(os.path.normpath(sys.prefix))
+    root = os.path.dirname(os.path.normpath(sys.prefix))
+    env_sh = os.path.join(root, "env.sh")
+    logdir = run_dir
+    if venv.startswith(".venv-") and os.path.isfile(env_sh):
+        here = os.path.abspath(os.getcwd()) == os.path.abspath(root)
+        stack = venv[len(".venv-"):]
+        prefix = ("" if stack == "pinned" else "STACK=%s " % shlex.quote(stack)) + \
+            ("./env.sh" if here else shlex.quote(env_sh)) + " "
+        logdir = run_dir if here else os.path.abspath(run_dir)
+    else:  # not one of the project's environments: the tensorboard on PATH
+        prefix = ""
+    return "%stensorboard --logdir %s --host 127.0.0.1" % (prefix, shlex.quote(logdir))
 
 
 def fail(message, status=2):

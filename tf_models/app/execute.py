@@ -9,7 +9,7 @@ with a one-line message; the scripts print it.
 import os
 import time
 
-from tf_models import datasets, h5files, models, stopping
+from tf_models import datasets, h5files, models, progress, stopping
 from tf_models.app import outputs, resume, rundir
 
 
@@ -22,9 +22,9 @@ def load_data(config):
     return ds.astype(config.dtype)
 
 
-def print_progress(i, J):
-    """The course-style record line."""
-    print("iteration %6d   cost %.6f" % (i, J), flush=True)
+def record_every(config):
+    """The record interval: about 10 records per printed line (cost.png), each printed one among them."""
+    return progress.record_interval(config.print_every)
 
 
 def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None):
@@ -38,7 +38,7 @@ def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None)
     """
     from tf_models.graphs import session, summaries
     from tf_models.tfcompat import tf
-    training = config.training()
+    training = config.training(record_every(config))
     graph = models.graph_of(training, parameters, config.dtype, m=ds.X_train.shape[1])
     logger = summaries.TensorBoardLogger(
         graph, run_dir, ds.X_test, ds.Y_test,
@@ -55,7 +55,9 @@ def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None)
 
         def on_record(i, J, _parameters):
             log(start + i, J)
-            logger.record(sess, start + i)
+            if i % config.print_every and i != config.iterations:
+                return  # a record between printed ones: for cost.png only
+            logger.record(sess, start + i)  # TensorBoard and checkpoints: at printed records
             if 0 < i < config.iterations and time.time() - last_save[0] >= config.checkpoint_seconds:
                 saver.save(sess, path, global_step=start + i, write_meta_graph=False)
                 last_save[0] = time.time()
@@ -74,13 +76,14 @@ def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None)
 
 def train_numpy(config, ds, parameters, log, start=0):
     """Train the NumPy reference; returns (parameters, costs counted from ``start``)."""
-    trained, costs = models.fit(config.training(), "numpy", ds.X_train, ds.Y_train, parameters,
+    trained, costs = models.fit(config.training(record_every(config)), "numpy", ds.X_train, ds.Y_train, parameters,
                                 lambda i, J, p: log(start + i, J))
     return trained, [[start + i, J] for i, J in costs]
 
 
-def execute(config):
-    """Run one training; returns the metrics dict (also written to metrics.json)."""
+def execute(config, quiet=False):
+    """Run one training; returns the metrics dict (also written to metrics.json). ``quiet``:
+    print only the summary line (no header, no record lines, no progress bar)."""
     ds = load_data(config)
     layer_dims = config.layer_dims(ds.n_x)
     start, checkpoint, previous = 0, None, config.previous
@@ -90,24 +93,28 @@ def execute(config):
         parameters = models.initial_parameters(config.model, layer_dims, config.init, config.seed,
                                                config.dtype)
     run_dir = rundir.make_run_dir(config.run_dir, "%s-%s" % (config.model, config.backend))
-    if previous:
+    if previous and not quiet:
         print("resuming %s at iteration %d (from %s)"
               % (config.resume, start, checkpoint or "params.h5"), flush=True)
-    print("%s on %s (%d training, %d test examples), backend %s, %s, layer_dims %s"
-          % (config.model, ds.description, ds.X_train.shape[1], ds.X_test.shape[1],
-             config.backend, config.dtype, layer_dims), flush=True)
+    if not quiet:
+        print("%s on %s (%d training, %d test examples), backend %s, %s, layer_dims %s"
+              % (config.model, ds.description, ds.X_train.shape[1], ds.X_test.shape[1],
+                 config.backend, config.dtype, layer_dims), flush=True)
+    console = progress.Console(config.iterations, start, config.print_every, quiet)
     t0 = time.time()
     stopped = None  # a stopping.Diverged or Interrupted: save the parameters it kept, re-raise
     try:
         if config.backend == "tf":
-            trained, costs = train_logged(config, ds, parameters, run_dir, print_progress, start,
+            trained, costs = train_logged(config, ds, parameters, run_dir, console.record, start,
                                           checkpoint)
         else:
-            trained, costs = train_numpy(config, ds, parameters, print_progress, start)
+            trained, costs = train_numpy(config, ds, parameters, console.record, start)
     except (stopping.Diverged, stopping.Interrupted) as e:
         if e.parameters is None or not e.costs:
             raise  # stopped before any good record: nothing to save
         stopped, trained, costs = e, e.parameters, [[start + i, J] for i, J in e.costs]
+    finally:
+        console.close()
     seconds = time.time() - t0
     if previous:  # the resumed run's record covers the whole training, 0 .. start + iterations
         costs = [c for c in previous["costs"] if c[0] < start] + costs
