@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import assert_close_dicts
-from tf_models import datasets, models, settings
+from tf_models import datasets, models
 from tf_models.graphs import session
 from tf_models.tfcompat import tf
 
@@ -51,7 +51,7 @@ def test_loop_mode_with_and_without_a_static_m_is_identical():
     trained = []
     for m in (None, X.shape[1]):
         graph = models.build_graph("shallow", p0, 1.2, "tanh", "float64", m=m)
-        trained.append(session.fit(graph, X, Y, settings.training("shallow", 1.2, 300, "tanh", 100)))
+        trained.append(session.fit(graph, X, Y, models.training("shallow", 1.2, 300, "tanh", 100)))
     assert trained[0][1] == trained[1][1], "costs"
     for name in sorted(p0):
         np.testing.assert_array_equal(trained[0][0][name], trained[1][0][name], err_msg=name)

@@ -81,7 +81,7 @@ def compare(model, X, Y, parameters, learning_rate, num_iterations, activation=N
     dtype = settings.check_dtype(X.dtype).name
     if tolerance is None:
         tolerance = TOLERANCE[dtype]
-    training = settings.training(model, learning_rate, num_iterations, activation, record_every)
+    training = models.training(model, learning_rate, num_iterations, activation, record_every)
     numpy_records = {}
 
     def keep_numpy(i, J, theta):

@@ -60,7 +60,7 @@ class _CourseClassifier(ClassifierMixin, BaseEstimator):
         dtype = settings.check_dtype(self.dtype)
         settings.check_choice(self.backend, settings.BACKENDS, "backend")
         n_iter = settings.check_positive_int(self.num_iterations, "num_iterations")
-        training = settings.training(self.model, self.learning_rate, n_iter, self._activation(),
+        training = models.training(self.model, self.learning_rate, n_iter, self._activation(),
                                      record_interval(n_iter))
         X, y = check_X_y(X, y, dtype=dtype.type)
         check_classification_targets(y)

@@ -8,7 +8,8 @@ takes, and its defaults (dataset, α, iterations, activation, initialization), w
     get(model)                                              the registry entry
     initial_parameters(model, layer_dims, init, seed, dtype) the single source of starting values
     train_numpy(...) / train_tf(...) / train(backend, ...)  -> (parameters, costs)
-    fit(training, backend, X, Y, parameters, on_record)     the same from a checked settings.Training
+    training(model, learning_rate, num_iterations, ...)     a checked settings.Training record
+    fit(training, backend, X, Y, parameters, on_record)     train from such a record
     build_graph(model, parameters, learning_rate, ...)      the TF graph (a graphs.model_graph.ModelGraph)
     predict_proba / predict / accuracy                      the NumPy forward pass, ŷ > 0.5, accuracy
 
@@ -20,7 +21,8 @@ import importlib
 
 import numpy as np
 
-from tf_models import activations, datasets, initializers, parameters as layouts, settings
+from tf_models import (activations, datasets, initializers, parameters as layouts, settings,
+                       updates)
 from tf_models.settings import BACKENDS, DTYPES, MODELS, TF_MODES  # noqa: F401 (re-exported)
 
 Defaults = collections.namedtuple(
@@ -98,6 +100,24 @@ def initial_parameters(model, layer_dims, init="randn", seed=1, dtype="float64")
 
 # ---- training --------------------------------------------------------------------------------------
 
+def training(model, learning_rate, num_iterations, activation=None, record_every=100,
+             mode="loop", update="gradient_descent"):
+    """A checked ``settings.Training``; ValueError (one line, naming what is accepted) otherwise.
+
+    ``update`` names a rule of ``updates.RULES``; ``learning_rate`` is its α."""
+    if get(model).hidden_layers != 0:
+        activations.get(activation)
+    else:
+        activation = None  # logistic regression has no hidden layer
+    rule = updates.rule(update, settings.check_learning_rate(learning_rate))
+    return settings.Training(
+        model, activation, rule,
+        settings.check_positive_int(num_iterations, "the number of iterations"),
+        settings.check_positive_int(record_every, "the record interval (print every)"),
+        settings.check_choice(mode, settings.TF_MODES, "TF mode"))
+
+
+
 def fit(training, backend, X, Y, parameters, on_record=None):
     """Train ``parameters`` on (X, Y) as the checked ``training`` (settings.Training) says.
 
@@ -126,24 +146,23 @@ def fit(training, backend, X, Y, parameters, on_record=None):
 def train_numpy(model, X, Y, parameters, learning_rate, num_iterations, activation=None,
                 record_every=100, on_record=None):
     """Train the NumPy reference by gradient descent; returns (parameters, costs). See ``fit``."""
-    training = settings.training(model, learning_rate, num_iterations, activation, record_every)
-    return fit(training, "numpy", X, Y, parameters, on_record)
+    record = training(model, learning_rate, num_iterations, activation, record_every)
+    return fit(record, "numpy", X, Y, parameters, on_record)
 
 
 def train_tf(model, X, Y, parameters, learning_rate, num_iterations, activation=None,
              record_every=100, on_record=None, mode="loop"):
     """Train the TF graph in a fresh session; returns (parameters, costs). See ``fit``."""
-    training = settings.training(model, learning_rate, num_iterations, activation, record_every,
-                                 mode)
-    return fit(training, "tf", X, Y, parameters, on_record)
+    record = training(model, learning_rate, num_iterations, activation, record_every, mode)
+    return fit(record, "tf", X, Y, parameters, on_record)
 
 
 def train(backend, model, X, Y, parameters, learning_rate, num_iterations, activation=None,
           record_every=100):
     """``train_tf`` or ``train_numpy`` by name; returns (parameters, costs)."""
     settings.check_choice(backend, BACKENDS, "backend")
-    training = settings.training(model, learning_rate, num_iterations, activation, record_every)
-    return fit(training, backend, X, Y, parameters)
+    record = training(model, learning_rate, num_iterations, activation, record_every)
+    return fit(record, backend, X, Y, parameters)
 
 
 def graph_of(training, parameters, dtype, m=None):
@@ -157,10 +176,10 @@ def graph_of(training, parameters, dtype, m=None):
 
 def build_graph(model, parameters, learning_rate, activation=None, dtype="float64", m=None):
     """The model's TF graph (a ModelGraph), variables initialized from ``parameters``."""
-    training = settings.training(model, learning_rate, 1, activation)
+    record = training(model, learning_rate, 1, activation)
     dtype = settings.check_dtype(dtype)
     _, start = layouts.check(REGISTRY[model], parameters, dtype=dtype)
-    return graph_of(training, start, dtype, m)
+    return graph_of(record, start, dtype, m)
 
 
 # ---- applying parameters ---------------------------------------------------------------------------

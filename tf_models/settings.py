@@ -8,8 +8,8 @@ tests read the same tuples:
     DTYPES      float32, float64
     TF_MODES    how the TF trainer runs its steps (graphs.session): loop, step, feed
 
-``Training`` is the settings record: built and checked once at an entry point (``training``),
-then passed whole to the trainers, which trust it. The checks of numbers and names used by more
+``Training`` is the settings record: built and checked once at an entry point
+(``models.training``), then passed whole to the trainers, which trust it. The checks of numbers and names used by more
 than one concept live here too; every other check lives with the concept it checks
 (``datasets.check_data``, ``activations.get``, ``initializers.check_init``, ``parameters``).
 """
@@ -26,7 +26,7 @@ TF_MODES = ("loop", "step", "feed")
 
 class Training(collections.namedtuple(
         "Training", "model activation update num_iterations record_every mode")):
-    """What a trainer needs, checked (build it with ``training``):
+    """What a trainer needs, checked (build it with ``models.training``):
 
     model           a name of MODELS
     activation      the hidden layers' g (None for logistic regression)
@@ -40,24 +40,6 @@ class Training(collections.namedtuple(
     def learning_rate(self):
         """α of the update rule."""
         return self.update.learning_rate
-
-
-def training(model, learning_rate, num_iterations, activation=None, record_every=100,
-             mode="loop", update="gradient_descent"):
-    """A checked ``Training``; ValueError (one line, naming what is accepted) otherwise.
-
-    ``update`` names a rule of ``updates.RULES``; ``learning_rate`` is its α."""
-    from tf_models import activations, updates
-    check_choice(model, MODELS, "model")
-    if model != "logistic":
-        activations.get(activation)
-    else:
-        activation = None
-    rule = updates.rule(update, check_learning_rate(learning_rate))
-    return Training(model, activation, rule,
-                    check_positive_int(num_iterations, "the number of iterations"),
-                    check_positive_int(record_every, "the record interval (print every)"),
-                    check_choice(mode, TF_MODES, "TF mode"))
 
 
 # ---- names ---------------------------------------------------------------------------------------

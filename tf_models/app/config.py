@@ -37,7 +37,7 @@ class RunConfig(collections.namedtuple("RunConfig", FIELDS)):
 
     def training(self, record_every=None):
         """The trainers' settings record (settings.Training) for this run."""
-        return settings.training(self.model, self.learning_rate, self.iterations, self.activation,
+        return models.training(self.model, self.learning_rate, self.iterations, self.activation,
                                  record_every or self.print_every, self.mode, self.update)
 
     def layer_dims(self, n_x):

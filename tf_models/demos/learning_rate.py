@@ -34,10 +34,8 @@ def learning_rates(rates=RATES, model="shallow", dataset="flower", hidden_units=
     """Train ``model`` once per α from the same start. Returns an OrderedDict α -> {"costs",
     "status", "test_accuracy"}."""
     ds = datasets.load_dataset(dataset, seed=seed)
-    if model == "logistic":
-        layer_dims, activation = [ds.n_x, 1], None
-    else:
-        layer_dims = [ds.n_x, hidden_units, 1]
+    hidden = [] if models.get(model).hidden_layers == 0 else [hidden_units]
+    layer_dims = [ds.n_x] + hidden + [1]
     out = OrderedDict()
     for alpha in rates:
         start = models.initial_parameters(model, layer_dims, "randn", seed)
