@@ -1,6 +1,7 @@
-"""scripts/check_mine.py and tf_models.checker: learner files written for these tests (in
-tests/learner_files/) graded against tf_models.exercises. A correct, independent plain-NumPy
-solution must pass; each file with one planted mistake must fail on that function, named."""
+"""scripts/check_mine.py and tf_models.checker: learner files written for these tests graded
+against tf_models.exercises. A correct, independent plain-NumPy solution (tests/learner_files/
+correct_*.py) must pass; the same solution with one planted mistake (a one-line edit made here)
+must fail on that function, with the mistake named."""
 import json
 import os
 import subprocess
@@ -16,8 +17,8 @@ SCRIPT = os.path.join(ROOT, "scripts", "check_mine.py")
 TIMEOUT = 2.0  # seconds per function: the files' functions take milliseconds
 
 
-def results(name):
-    return {r.name: r for r in check_file(os.path.join(FILES, name), timeout=TIMEOUT)}
+def results(name, folder=FILES):
+    return {r.name: r for r in check_file(os.path.join(folder, name), timeout=TIMEOUT)}
 
 
 @pytest.mark.parametrize("name", ["correct_logistic.py", "correct_shallow.py", "correct_deep.py"])
@@ -30,33 +31,88 @@ def test_a_correct_independent_solution_passes_every_function(name):
     assert [n for n, r in found.items() if r.status != "PASS"] == []
 
 
-# file -> (function that must fail, mistake key, words the message must contain)
+RELU_FROM_DA = """from dnn_utils import sigmoid, sigmoid_backward, relu
+
+
+def relu_backward(dA, cache):
+    Z = cache
+    dZ = np.array(dA, copy=True)
+    dZ[dA <= 0] = 0  # masked by dA: it should be by Z
+    return dZ"""
+
+# mistake -> (correct solution it is planted in, the line as written there, the line with the
+# mistake, the function that must fail, the checker's key for it, words its message must hold)
 PLANTED = {
-    "erratum1_cost_sign.py": ("compute_cost", "erratum1", "erratum 1"),
-    "erratum3_tanh.py": ("backward_propagation", "erratum3", "erratum 3"),
-    "erratum3_tanh.ipynb": ("backward_propagation", "erratum3", "(1 - A1)^2"),
-    "erratum4_transpose.py": ("linear_backward", "erratum4", "erratum 4"),
-    "erratum5_rand.py": ("initialize_parameters", "uniform", "erratum 5"),
-    "db_without_axis.py": ("backward_propagation", "db_all", "axis=1, keepdims=True"),
-    "db_without_keepdims.py": ("backward_propagation", "db_keepdims", "keepdims=True"),
-    "missing_1m.py": ("propagate", "missing_1/m", "1/m is missing"),
-    "doubled_1m.py": ("linear_backward", "double_1/m", "applied twice"),
-    "relu_from_A.py": ("relu_backward", "relu_from_dA", "Z <= 0"),
-    "update_plus.py": ("update_parameters", "plus", "subtracts"),
-    "zeros_init.py": ("initialize_parameters_deep", "zeros", "all zero"),
-    "cost_not_scalar.py": ("compute_cost", "not_scalar", "not a scalar"),
+    "erratum1_cost_sign": (
+        "shallow", "np.multiply(np.log(A2), Y) + np.multiply(np.log(1 - A2), 1 - Y)",
+        "np.multiply(np.log(A2), Y) - np.multiply(np.log(1 - A2), 1 - Y)",
+        "compute_cost", "erratum1", "erratum 1"),
+    "erratum3_tanh": (
+        "shallow", "(1 - np.power(A1, 2))", "np.power(1 - A1, 2)",
+        "backward_propagation", "erratum3", "erratum 3"),
+    "erratum4_transpose": (
+        "deep", "dW = (1 / m) * np.dot(dZ, A_prev.T)", "dW = (1 / m) * np.dot(dZ, A_prev)",
+        "linear_backward", "erratum4", "erratum 4"),
+    "erratum5_rand": (
+        "shallow", "W1 = np.random.randn(n_h, n_x) * 0.01", "W1 = np.random.rand(n_h, n_x) * 0.01",
+        "initialize_parameters", "uniform", "erratum 5"),
+    "db_without_axis": (
+        "shallow", "db1 = np.sum(dZ1, axis=1, keepdims=True) / m", "db1 = np.sum(dZ1) / m",
+        "backward_propagation", "db_all", "axis=1, keepdims=True"),
+    "db_without_keepdims": (
+        "shallow", "db1 = np.sum(dZ1, axis=1, keepdims=True) / m", "db1 = np.sum(dZ1, axis=1) / m",
+        "backward_propagation", "db_keepdims", "keepdims=True"),
+    "missing_1m": (
+        "logistic", "dw = np.dot(X, (A - Y).T) / m", "dw = np.dot(X, (A - Y).T)",
+        "propagate", "missing_1/m", "1/m is missing"),
+    "doubled_1m": (
+        "deep", "dW = (1 / m) * np.dot(dZ, A_prev.T)", "dW = (1 / m) * np.dot(dZ, A_prev.T) / m",
+        "linear_backward", "double_1/m", "applied twice"),
+    "relu_from_dA": (
+        "deep", "from dnn_utils import sigmoid, sigmoid_backward, relu, relu_backward",
+        RELU_FROM_DA, "relu_backward", "relu_from_dA", "Z <= 0"),
+    "update_plus": (
+        "shallow", 'new[name] = parameters[name] - learning_rate * grads["d" + name]',
+        'new[name] = parameters[name] + learning_rate * grads["d" + name]',
+        "update_parameters", "plus", "subtracts"),
+    "zeros_init": (
+        "deep", 'parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01',
+        'parameters["W" + str(l)] = np.zeros((layer_dims[l], layer_dims[l - 1]))',
+        "initialize_parameters_deep", "zeros", "all zero"),
+    "cost_not_scalar": (
+        "deep", "cost = np.squeeze(cost)", "cost = cost.reshape(1, 1)",
+        "compute_cost", "not_scalar", "not a scalar"),
 }
 
 
-@pytest.mark.parametrize("name", sorted(PLANTED))
-def test_each_planted_mistake_is_named(name):
-    function, key, words = PLANTED[name]
-    found = results(name)
+def plant(mistake, folder):
+    """The correct solution with the one line of ``mistake`` changed, written into ``folder``;
+    returns the file's name."""
+    base, line, wrong = PLANTED[mistake][:3]
+    with open(os.path.join(FILES, "correct_%s.py" % base)) as f:
+        text = f.read()
+    assert text.count(line) == 1, "the line to change must occur once in correct_%s.py" % base
+    name = mistake + ".py"
+    with open(os.path.join(folder, name), "w") as f:
+        f.write(text.replace(line, wrong))
+    return name
+
+
+@pytest.mark.parametrize("mistake", sorted(PLANTED))
+def test_each_planted_mistake_is_named(mistake, tmp_path):
+    function, key, words = PLANTED[mistake][3:]
+    found = results(plant(mistake, str(tmp_path)), folder=str(tmp_path))
     r = found[function]
     assert r.status == "FAIL" and r.details["mistake"] == key, (r.message, r.details)
     assert words in r.message and r.message_zh
     # The functions the mistake does not reach still pass.
     assert found.get("layer_sizes", found.get("linear_forward", found.get("sigmoid"))).status == "PASS"
+
+
+def test_the_notebook_variant_names_erratum_3():
+    r = results("erratum3_tanh.ipynb")["backward_propagation"]
+    assert r.status == "FAIL" and r.details["mistake"] == "erratum3", (r.message, r.details)
+    assert "(1 - A1)^2" in r.message
 
 
 def test_the_notebook_data_cell_does_not_run_and_its_functions_are_found():
@@ -66,10 +122,10 @@ def test_the_notebook_data_cell_does_not_run_and_its_functions_are_found():
     assert found["forward_propagation"].status == "PASS"
 
 
-def test_a_wrong_formula_without_a_known_variant_is_named_by_the_gradient_check():
+def test_a_wrong_formula_without_a_known_variant_is_named_by_the_gradient_check(tmp_path):
     """L_model_backward through the learner's dA-masking ReLU: no whole-network variant is listed, so
     the gradient check against the learner's own forward and cost names the gradient."""
-    r = results("relu_from_A.py")["L_model_backward"]
+    r = results(plant("relu_from_dA", str(tmp_path)), folder=str(tmp_path))["L_model_backward"]
     assert r.status == "FAIL" and r.details["mistake"] == "gradcheck" and "gradient check" in r.message
     assert max(r.details["gradient_check"].values()) > 1e-3
 
@@ -91,10 +147,10 @@ def run_script(*args, **env):
 
 
 @pytest.mark.parametrize("encoding", ["ascii", ""])
-def test_script_exit_status_and_lines_under_an_ascii_locale(encoding):
+def test_script_exit_status_and_lines_under_an_ascii_locale(encoding, tmp_path):
     """Exit 1 on a mistake, one line per function. Under LC_ALL=C Python 3.7+ writes UTF-8 (the
     Chinese line then appears); where stdout really is ASCII, only the English is printed."""
-    p = run_script(os.path.join(FILES, "erratum3_tanh.py"), "--timeout", str(TIMEOUT),
+    p = run_script(os.path.join(str(tmp_path), plant("erratum3_tanh", str(tmp_path))), "--timeout", str(TIMEOUT),
                    LC_ALL="C", LANG="C", PYTHONIOENCODING=encoding)
     out = p.stdout.decode("ascii" if encoding else "utf-8")  # ascii: raises on any other byte
     assert p.returncode == 1, p.stderr
@@ -103,8 +159,8 @@ def test_script_exit_status_and_lines_under_an_ascii_locale(encoding):
     assert run_script(os.path.join(FILES, "correct_shallow.py")).returncode == 0
 
 
-def test_script_json():
-    p = run_script(os.path.join(FILES, "missing_1m.py"), "--json", "--timeout", str(TIMEOUT))
+def test_script_json(tmp_path):
+    p = run_script(os.path.join(str(tmp_path), plant("missing_1m", str(tmp_path))), "--json", "--timeout", str(TIMEOUT))
     doc = json.loads(p.stdout.decode("utf-8"))
     assert p.returncode == 1 and doc["passed"] is False
     propagate = [f for f in doc["functions"] if f["name"] == "propagate"][0]
