@@ -82,9 +82,11 @@ fi
 export VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}   # keep TensorFlow's C++ start-up chatter out of the output
 # Jupyter reads the project's configuration (jupyter_config/: serve on 127.0.0.1 only, with a
-# token, kernels from this environment only) instead of ~/.jupyter, whose settings could widen it;
-# JUPYTER_PLATFORM_DIRS takes jupyter_core 5's standard paths and silences its notice about them.
-export JUPYTER_CONFIG_DIR="$root/jupyter_config" JUPYTER_PLATFORM_DIRS=1
+# token) instead of ~/.jupyter, whose settings could widen that, and keeps its data (kernel specs,
+# runtime files) in this environment, so that its kernels run this environment's Python and not
+# a "python3" kernel named in ~/.local/share/jupyter. JUPYTER_PLATFORM_DIRS takes jupyter_core 5's
+# standard paths and silences its notice about them.
+export JUPYTER_CONFIG_DIR="$root/jupyter_config" JUPYTER_DATA_DIR="$venv/share/jupyter" JUPYTER_PLATFORM_DIRS=1
 cd "$root"
 if [ $# -eq 0 ]; then
   echo "env.sh: the $stack environment is ready in $venv" >&2

@@ -2,9 +2,6 @@
 # JUPYTER_CONFIG_DIR here, so ~/.jupyter is not read). This file configures the classic Notebook
 # (6.x, the pinned and tf1 stacks); jupyter_server_config.py beside it does the same for
 # Notebook 7 (the modern stack), which also reads this file, hence the version check.
-import os
-import sys
-
 import notebook
 
 if int(notebook.__version__.split(".")[0]) < 7:
@@ -13,6 +10,6 @@ if int(notebook.__version__.split(".")[0]) < 7:
     c.NotebookApp.ip = "127.0.0.1"
     # The token is Jupyter's default: a random one at each start, printed in the URL to open
     # (or $JUPYTER_TOKEN when set).
-    # Kernels run this environment's Python: only its own kernel specs are offered, not a
-    # "python3" kernel that a user folder (~/.local/share/jupyter) might name.
-    c.KernelSpecManager.kernel_dirs = [os.path.join(sys.prefix, "share", "jupyter", "kernels")]
+    # Containers and CI run as root, where Jupyter refuses to start without this; the server
+    # is reachable from this machine only, and only with the token.
+    c.NotebookApp.allow_root = True
