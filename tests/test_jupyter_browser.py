@@ -8,7 +8,6 @@ JavaScript has fetched and rendered the notebook) and no error dialog. Where Chr
 browser tests are skipped, except in CI (``CI`` set), where that is a failure.
 """
 import glob
-import html
 import json
 import os
 import re
@@ -33,10 +32,11 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SERVER_START_TIMEOUT = 180  # seconds; the first start of a stack compiles its Python files
 PAGE_TIMEOUT = 180          # seconds of real time for one page in Chromium
-# What the two front ends show when a notebook or its kernel fails: Notebook 6's modal dialogs and
-# notification area, Notebook 7's (JupyterLab's) dialogs.
-ERROR_MARKERS = ["modal-dialog", "jp-Dialog", "Error loading notebook", "Notebook failed to load",
-                 "Kernel error", "Dead kernel", "Failed to start the kernel", "404 : Not Found"]
+# What the two front ends show when a notebook or its kernel fails: a dialog (the class of Notebook
+# 6's Bootstrap modal, of Notebook 7's JupyterLab dialog) or one of these texts.
+ERROR_CLASSES = {"modal-dialog", "jp-Dialog"}
+ERROR_TEXTS = ["Error loading notebook", "Notebook failed to load", "Kernel error", "Dead kernel",
+               "Failed to start the kernel", "404 : Not Found"]
 
 
 def this_stack():
@@ -105,15 +105,16 @@ def listening_addresses(port):
     return found
 
 
-class TextOfPage(HTMLParser):
-    """The text of an HTML document, scripts and styles left out."""
+class RenderedPage(HTMLParser):
+    """The text of an HTML document (scripts and styles left out) and the classes of its elements."""
 
     def __init__(self):
         super().__init__()
-        self.parts, self._skip = [], 0
+        self.parts, self.classes, self._skip = [], set(), 0
 
     def handle_starttag(self, tag, attrs):
         self._skip += tag in ("script", "style")
+        self.classes.update((dict(attrs).get("class") or "").split())
 
     def handle_endtag(self, tag):
         self._skip -= tag in ("script", "style") and self._skip > 0
@@ -123,10 +124,11 @@ class TextOfPage(HTMLParser):
             self.parts.append(data)
 
 
-def page_text(dom):
-    parser = TextOfPage()
-    parser.feed(dom)
-    return " ".join(" ".join(parser.parts).split())
+def rendered(dom):
+    """(text with whitespace runs collapsed, set of element classes) of a DOM dump."""
+    page = RenderedPage()
+    page.feed(dom)
+    return " ".join(" ".join(page.parts).split()), page.classes
 
 
 def title_of(path):
@@ -254,10 +256,10 @@ def test_the_server_refuses_requests_without_the_token(server):
 def test_the_notebook_page_renders_in_chromium(server, chromium, path):
     port, token, log_path = server
     url = "http://127.0.0.1:%d/notebooks/%s?token=%s" % (port, os.path.basename(path), token)
-    dom = chromium(url)
-    text = page_text(dom)
+    text, classes = rendered(chromium(url))
     title = title_of(path)
-    assert title in text, "the title %r is not on the rendered page (Notebook: %s);\npage text: %s" % (
-        title, "the DOM Chromium rendered", text[:2000])
-    shown = [m for m in ERROR_MARKERS if m in dom or m in html.unescape(text)]
-    assert not shown, "error shown on the page: %s\nserver log:\n%s" % (shown, read(log_path)[-3000:])
+    assert title in text, "the title %r is not on the page Chromium rendered; its text:\n%s" % (
+        title, text[:2000])
+    shown = sorted(ERROR_CLASSES & classes) + [m for m in ERROR_TEXTS if m in text]
+    assert not shown, "error shown on the page: %s\npage text: %s\nserver log:\n%s" % (
+        shown, text[:2000], read(log_path)[-3000:])
