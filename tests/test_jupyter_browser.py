@@ -145,8 +145,13 @@ def title_of(path):
 
 @pytest.fixture(scope="module")
 def server():
-    """The README's Jupyter command running on a free port; yields (port, token, log path)."""
+    """The README's Jupyter command running on a free port; yields (port, token, log path).
+
+    Opening a notebook makes Notebook 7 write a checkpoint to notebooks/.ipynb_checkpoints/; that
+    folder is removed afterwards unless it was there before."""
     tmp = tempfile.mkdtemp(prefix="jupyter-test-")
+    checkpoints = os.path.join(ROOT, "notebooks", ".ipynb_checkpoints")
+    had_checkpoints = os.path.exists(checkpoints)
     port = free_port()
     env = dict(os.environ, STACK=this_stack(), BROWSER="true",  # BROWSER: open no browser window
                JUPYTER_RUNTIME_DIR=os.path.join(tmp, "runtime"))
@@ -162,6 +167,8 @@ def server():
     finally:
         stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
+        if not had_checkpoints:
+            shutil.rmtree(checkpoints, ignore_errors=True)
 
 
 def read(path):
