@@ -139,7 +139,7 @@ def title_of(path):
         if cell["cell_type"] == "markdown":
             for line in "".join(cell["source"]).splitlines():
                 if line.startswith("#"):
-                    return " ".join(re.sub(r"[*_`]", "", line.lstrip("#")).split())
+                    return " ".join(re.sub(r"[*`]", "", line.lstrip("#")).split())
     raise AssertionError("%s has no markdown heading" % path)
 
 
