@@ -218,7 +218,10 @@ def test_stdout_and_pictures_never_cost_the_parameters(tmp_path, how):
     else:
         env = {"MPLBACKEND": "TkAgg", "DISPLAY": ""}
         status, _, err = script("train_logistic.py", *args, env=env)
-        assert "cost.png" in one_error_line(err, status)
+        if status == 0:  # matplotlib 3 falls back to Agg by itself
+            assert os.path.isfile(os.path.join(run, "cost.png")), err
+        else:            # matplotlib 2 fails to draw: contained, named
+            assert "cost.png" in one_error_line(err, status)
     assert metrics_of(run)["status"] == "completed"
     params_io.load_params(os.path.join(run, "params.h5"))
 
