@@ -9,12 +9,13 @@ function says PASS, or FAIL with the first output that differs and, where the nu
 known mistake, what it is (and the erratum of the course text that causes it). Only imports and
 function definitions are taken from the file: its other code (loading data, training) never runs.
 Each function runs in its own process with a time and a memory limit.
-Exit status: 0 all pass, 1 something fails, 2 bad input.
+Exit status: 0 all pass, 1 something fails (here 1 is the answer, not a bug), 2 bad input,
+130 Ctrl-C, 143 SIGTERM.
 """
 import argparse
 import sys
 
-from tf_models.app import cli
+from tf_models.app import cli, console
 from tf_models.checker import check_file, report, specs
 
 TIMEOUT = 10.0  # seconds per function
@@ -23,7 +24,9 @@ MEMORY_MB = 1024  # address space a function may add
 
 def build_parser():
     p = cli.ArgumentParser(description=__doc__.splitlines()[0],
-                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                           formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+                           epilog="exit status: 0 all pass; 1 something fails; 2 bad input; "
+                                  "130 Ctrl-C; 143 SIGTERM")
     p.add_argument("learner_file", metavar="LEARNER_FILE", help="your .py file or .ipynb notebook")
     p.add_argument("--json", action="store_true", help="print one JSON document instead of lines")
     p.add_argument("--timeout", type=cli.positive_float, default=TIMEOUT, metavar="S",
@@ -43,15 +46,12 @@ def main(argv=None):
     except ValueError as e:
         parser.error(str(e))
     if args.json:
-        print(report.as_json(args.learner_file, results))
+        console.say(report.as_json(args.learner_file, results))
     else:
         for line in report.lines(results, sys.stdout.encoding):
-            print(line)
+            console.say(line)
     return 0 if all(r.status == "PASS" for r in results) else 1
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
+    sys.exit(cli.run(main))

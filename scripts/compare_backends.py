@@ -7,14 +7,14 @@
 Both start from the same NumPy parameters on the same data. Every --print-every iterations the
 table shows both costs and the largest absolute difference between the two sets of parameters;
 the last line gives the largest difference seen. Exit status 0 when it is within the dtype's
-tolerance (tf_models/compare.py says which and why), 1 when it is not, 2 on bad input.
+tolerance (tf_models/compare.py says which and why), 1 when it is not (here 1 is the answer,
+not a bug), 2 on bad input (--out is checked before training), 130 on Ctrl-C, 143 on SIGTERM.
 A plot of both cost curves and of the differences (log scale) is written to --out.
 """
-import os
 import sys
 
 from tf_models import compare, datasets, models, settings
-from tf_models.app import cli
+from tf_models.app import cli, console
 
 ITERATIONS = 1000       # gradient-descent steps of each backend
 PRINT_EVERY = 100       # a row of the table (and a point of the plot) every N steps
@@ -22,11 +22,13 @@ OUT = "runs/compare-{model}-{dtype}.png"
 
 
 def build_parser():
-    p = cli.ArgumentParser(description=__doc__.splitlines()[0])
+    p = cli.ArgumentParser(description=__doc__.splitlines()[0],
+                           epilog="exit status: 0 the backends agree; 1 they do not; 2 bad input "
+                                  "or a failed write; 130 Ctrl-C; 143 SIGTERM")
     p.add_argument("--model", choices=settings.MODELS, required=True)
     p.add_argument("--dtype", choices=settings.DTYPES, default="float64")
-    p.add_argument("--iterations", type=cli.positive_int, default=ITERATIONS)
-    p.add_argument("--print-every", type=cli.positive_int, default=PRINT_EVERY)
+    p.add_argument("--iterations", type=cli.count_int, default=ITERATIONS)
+    p.add_argument("--print-every", type=cli.count_int, default=PRINT_EVERY)
     p.add_argument("--dataset", choices=("default",) + datasets.DATASETS, default="default",
                    help="default: the model's training-script dataset (%s)" % ", ".join(
                        "%s: %s" % (m.name, m.defaults.dataset) for m in models.REGISTRY.values()))
@@ -38,27 +40,29 @@ def build_parser():
                        "%s %.0e" % kv for kv in sorted(compare.TOLERANCE.items())))
     p.add_argument("--perturb", type=cli.finite_float, default=0.0,
                    help="add this to the TF copy's first weight, to see a real difference")
-    p.add_argument("--out", help="plot file (default: %s)" % OUT)
+    p.add_argument("--out", type=cli.figure_path,
+                   help="plot file (default: %s)" % OUT.replace("{", "<").replace("}", ">"))
     return p
 
 
 def main(argv=None):
+    return cli.run(_compare, argv)
+
+
+def _compare(argv):
     args = build_parser().parse_args(argv)
-    out = args.out or OUT.format(model=args.model, dtype=args.dtype)
-    print("NumPy vs TensorFlow: %s, %s, %d iterations" % (args.model, args.dtype, args.iterations))
-    print(compare.HEADER)
-    try:
-        result = compare.compare_dataset(
-            args.model, args.dataset, args.dtype, args.iterations, args.learning_rate,
-            args.print_every, args.seed, args.tolerance, args.perturb,
-            on_row=lambda row: print(compare.format_row(row), flush=True))
-    except ValueError as e:
-        return cli.fail(str(e))
-    print(compare.summary(result))
-    if os.path.dirname(out):
-        os.makedirs(os.path.dirname(out), exist_ok=True)
-    compare.plot(result, out, "NumPy vs TensorFlow: %s, %s" % (args.model, args.dtype))
-    print("plot: %s" % out)
+    out = cli.figure_path(args.out or OUT.format(model=args.model, dtype=args.dtype))
+    console.say("NumPy vs TensorFlow: %s, %s, %d iterations"
+                % (args.model, args.dtype, args.iterations))
+    console.say(compare.HEADER)
+    result = compare.compare_dataset(
+        args.model, args.dataset, args.dtype, args.iterations, args.learning_rate,
+        args.print_every, args.seed, args.tolerance, args.perturb,
+        on_row=lambda row: console.say(compare.format_row(row)))
+    console.say(compare.summary(result))
+    cli.write_figure(out, lambda tmp: compare.plot(
+        result, tmp, "NumPy vs TensorFlow: %s, %s" % (args.model, args.dtype)))
+    console.say("plot: %s" % out)
     return 0 if result.ok else 1
 
 

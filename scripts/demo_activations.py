@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 
-from tf_models.app import cli
+from tf_models.app import cli, console
 from tf_models.demos import activation_functions
 
 OUT = "runs/demos/activations.png"
@@ -20,14 +20,14 @@ def main(argv=None):
     args = p.parse_args(argv)
     z = np.linspace(-5, 5, 401)
     ours, theirs = activation_functions.curves(z), activation_functions.by_tensorflow(z)
-    print("%-11s %22s %22s" % ("", "max |g − g_TF|", "max |g' − g'_TF|"))
+    console.say("%-11s %22s %22s" % ("", "max |g − g_TF|", "max |g' − g'_TF|"))
     for name in activation_functions.NAMES:
-        print("%-11s %22.2e %22.2e" % (name, np.max(np.abs(ours[name][0] - theirs[name][0])),
+        console.say("%-11s %22.2e %22.2e" % (name, np.max(np.abs(ours[name][0] - theirs[name][0])),
                                       np.max(np.abs(ours[name][1] - theirs[name][1]))))
-    activation_functions.plot_activations(z, args.out)
-    print("figure: %s" % args.out)
+    cli.write_figure(args.out, lambda tmp: activation_functions.plot_activations(z, tmp))
+    console.say("figure: %s" % args.out)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

@@ -9,7 +9,7 @@ and draws the graph to --out.
 """
 import sys
 
-from tf_models.app import cli
+from tf_models.app import cli, console
 from tf_models.demos import computation_graph
 
 OUT = "runs/demos/computation_graph.png"
@@ -22,14 +22,14 @@ def main(argv=None):
     p.add_argument("--c", type=cli.finite_float, default=2.0)
     args = p.parse_args(argv)
     result = computation_graph.computation_graph(args.a, args.b, args.c)
-    print("\n".join(computation_graph.table(result)))
+    console.say("\n".join(computation_graph.table(result)))
     if result["text"]:
-        print("(!) the text's value (ERRATA 2); the chain rule gives dJ/dc = dJ/du · du/dc = 3 · b = %g"
+        console.say("(!) the text's value (ERRATA 2); the chain rule gives dJ/dc = dJ/du · du/dc = 3 · b = %g"
               % result["hand"]["dJ/dc"])
-    computation_graph.plot_computation_graph(result, args.out)
-    print("figure: %s" % args.out)
+    cli.write_figure(args.out, lambda tmp: computation_graph.plot_computation_graph(result, tmp))
+    console.say("figure: %s" % args.out)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

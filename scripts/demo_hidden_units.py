@@ -6,7 +6,7 @@
 import sys
 
 from tf_models import settings
-from tf_models.app import cli
+from tf_models.app import cli, console
 from tf_models.demos import hidden_units
 
 ITERATIONS = 5000
@@ -25,14 +25,14 @@ def main(argv=None):
     sizes = args.sizes
     ds, runs = hidden_units.hidden_units(sizes, learning_rate=args.learning_rate,
                                          iterations=args.iterations, backend=args.backend)
-    print("%5s %10s %10s %10s" % ("n_h", "final J", "train acc", "test acc"))
+    console.say("%5s %10s %10s %10s" % ("n_h", "final J", "train acc", "test acc"))
     for run in runs:
-        print("%5d %10.4f %10.3f %10.3f" % (run["n_h"], run["costs"][-1][1], run["train_accuracy"],
+        console.say("%5d %10.4f %10.3f %10.3f" % (run["n_h"], run["costs"][-1][1], run["train_accuracy"],
                                            run["test_accuracy"]))
-    hidden_units.plot_hidden_units(ds, runs, path=args.out)
-    print("figure: %s" % args.out)
+    cli.write_figure(args.out, lambda tmp: hidden_units.plot_hidden_units(ds, runs, path=tmp))
+    console.say("figure: %s" % args.out)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

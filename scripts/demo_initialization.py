@@ -9,7 +9,7 @@ trained from each initialization with the same data, α and iterations.
 import sys
 
 from tf_models import settings
-from tf_models.app import cli
+from tf_models.app import cli, console
 from tf_models.demos import initialization
 
 ITERATIONS = 3000
@@ -27,18 +27,18 @@ def main(argv=None):
         r = initialization.initialization(activation=activation, learning_rate=alpha,
                                           iterations=args.iterations, backend=args.backend)
         title = "[2, 10, 5, 1], %s, α = %g" % (activation, alpha)
-        print(title)
-        print("  %-8s %12s %12s %10s %10s" % ("init", "first J", "last J", "train acc", "test acc"))
+        console.say(title)
+        console.say("  %-8s %12s %12s %10s %10s" % ("init", "first J", "last J", "train acc", "test acc"))
         for method, run in r.items():
-            print("  %-8s %12.4f %12.4f %10.3f %10.3f" % (method, run["costs"][0][1],
+            console.say("  %-8s %12.4f %12.4f %10.3f %10.3f" % (method, run["costs"][0][1],
                                                          run["costs"][-1][1], run["train_accuracy"],
                                                          run["test_accuracy"]))
         results.append(r)
         titles.append(title)
-    initialization.plot_initialization(results, titles, args.out)
-    print("figure: %s" % args.out)
+    cli.write_figure(args.out, lambda tmp: initialization.plot_initialization(results, titles, tmp))
+    console.say("figure: %s" % args.out)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

@@ -10,7 +10,7 @@ numbers to plot.
 import sys
 
 from tf_models import settings
-from tf_models.app import cli
+from tf_models.app import cli, console
 from tf_models.demos import learning_rate
 
 ITERATIONS = 2000
@@ -26,15 +26,15 @@ def main(argv=None):
     args = p.parse_args(argv)
     rates = args.rates
     results = learning_rate.learning_rates(rates, iterations=args.iterations, backend=args.backend)
-    print("%8s %10s %10s %10s %10s  %s" % ("α", "first J", "max J", "last J", "test acc", ""))
+    console.say("%8s %10s %10s %10s %10s  %s" % ("α", "first J", "max J", "last J", "test acc", ""))
     for alpha, r in results.items():
         J = [c for _, c in r["costs"]]
-        print("%8g %10.4f %10.4f %10.4f %10.3f  %s" % (alpha, J[0], max(J), J[-1],
+        console.say("%8g %10.4f %10.4f %10.4f %10.3f  %s" % (alpha, J[0], max(J), J[-1],
                                                       r["test_accuracy"], r["status"]))
-    learning_rate.plot_learning_rates(results, args.out)
-    print("figure: %s" % args.out)
+    cli.write_figure(args.out, lambda tmp: learning_rate.plot_learning_rates(results, tmp))
+    console.say("figure: %s" % args.out)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

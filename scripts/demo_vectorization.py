@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from tf_models.app import cli
+from tf_models.app import cli, console
 from tf_models.demos import vectorization
 
 N = 10 ** 6       # length of the vectors of the dot product (the text uses 10^5)
@@ -28,23 +28,23 @@ def main(argv=None):
     args = p.parse_args(argv)
 
     dot = vectorization.dot_product(args.n, repeats=args.repeats)
-    print("\n".join(vectorization.table(dot, "dot product of %d numbers" % args.n)))
-    print("c: " + ", ".join("%s %.10f" % (k, dot["values"][k]) for k in vectorization.METHODS))
+    console.say("\n".join(vectorization.table(dot, "dot product of %d numbers" % args.n)))
+    console.say("c: " + ", ".join("%s %.10f" % (k, dot["values"][k]) for k in vectorization.METHODS))
 
     X, Y, parameters = vectorization.digits_problem()
     step = vectorization.training_step(X, Y, parameters, repeats=args.repeats)
-    print()
-    print("\n".join(vectorization.table(step, "one logistic-regression step, n_x = %d, m = %d"
+    console.say()
+    console.say("\n".join(vectorization.table(step, "one logistic-regression step, n_x = %d, m = %d"
                                         % (step["n_x"], step["m"]))))
     dw = [step["grads"][k]["dw"] for k in vectorization.METHODS]
-    print("largest difference in dw between the three: %.2e; J: %s" % (
+    console.say("largest difference in dw between the three: %.2e; J: %s" % (
         max(np.max(np.abs(a - b)) for a in dw for b in dw),
         ", ".join("%.12f" % step["costs"][k] for k in vectorization.METHODS)))
 
-    vectorization.plot_vectorization(dot, step, args.out)
-    print("figure: %s" % args.out)
+    cli.write_figure(args.out, lambda tmp: vectorization.plot_vectorization(dot, step, tmp))
+    console.say("figure: %s" % args.out)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

@@ -7,13 +7,17 @@
 Either backend reads what either backend saved. Without --dataset or --data the data is the run's
 own test set, reproduced from the dataset and seed recorded in the file. The predictions go to a
 CSV (index, probability, prediction, label): --out, or a new file beside the parameters; an
-existing file is never overwritten.
+existing file is never overwritten, and the file appears whole or not at all. When the data is
+the run's own file and its content changed since training (its fingerprint in params.h5
+differs), a warning says so.
+Exit status: 0 done; 1 a bug (please report it); 2 bad input or a failed write; 130 Ctrl-C;
+143 SIGTERM.
 """
 import os
 import sys
 
 from tf_models import datasets, settings
-from tf_models.app import cli, params_io, prediction
+from tf_models.app import cli, console, params_io, prediction
 
 BACKEND = "numpy"  # the NumPy forward pass starts fastest; --backend tf evaluates the TF graph
 
@@ -35,27 +39,31 @@ def build_parser():
 
 
 def main(argv=None):
+    return cli.run(_predict, argv)
+
+
+def _predict(argv):
     args = build_parser().parse_args(argv)
-    try:
-        if os.path.isdir(args.params):  # a run directory: its params.h5
-            args.params = os.path.join(args.params, "params.h5")
-        parameters, attrs = params_io.load_params(args.params)
-        X, Y, description = prediction.evaluation_data(attrs, args.dataset, args.data)
-        A = prediction.probabilities(args.backend, parameters, attrs, X)
-        label = args.dataset or os.path.splitext(os.path.basename(args.data or
-                                                                  str(attrs["dataset"])))[0]
-        out = args.out or prediction.default_output(args.params, label, args.backend)
-        prediction.write_predictions(out, A, Y)
-    except ValueError as e:
-        return cli.fail(str(e))
+    if os.path.isdir(args.params):  # a run directory: its params.h5
+        args.params = os.path.join(args.params, "params.h5")
+    parameters, attrs = params_io.load_params(args.params)
+    X, Y, description = prediction.evaluation_data(attrs, args.dataset, args.data)
+    for path in prediction.changed_data(attrs, args.dataset, args.data):
+        console.warn("warning: %s changed since these parameters were trained on it (its "
+                     "content fingerprint differs); the accuracy is not the run's" % path)
+    A = prediction.probabilities(args.backend, parameters, attrs, X)
+    label = args.dataset or os.path.splitext(os.path.basename(args.data or
+                                                              str(attrs["dataset"])))[0]
+    out = args.out or prediction.default_output(args.params, label, args.backend)
+    prediction.write_predictions(out, A, Y)
     acc, correct = prediction.score(A, Y)
-    print("parameters  %s: %s %s, activation %s, %s, trained with %s"
-          % (args.params, attrs["model"], attrs["layer_dims"], attrs.get("activation"),
-             attrs["dtype"], attrs.get("backend")))
-    print("data        %s" % description)
-    print("backend     %s" % args.backend)
-    print("accuracy    %.4f  (%d of %d correct)" % (acc, correct, Y.shape[1]))
-    print("predictions %s" % out)
+    console.say("parameters  %s: %s %s, activation %s, %s, trained with %s"
+                % (args.params, attrs["model"], attrs["layer_dims"], attrs.get("activation"),
+                   attrs["dtype"], attrs.get("backend")))
+    console.say("data        %s" % description)
+    console.say("backend     %s" % args.backend)
+    console.say("accuracy    %.4f  (%d of %d correct)" % (acc, correct, Y.shape[1]))
+    console.say("predictions %s" % out)
     return 0
 
 

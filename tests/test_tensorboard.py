@@ -178,7 +178,8 @@ def test_spread_keeps_first_and_last():
     assert steps[:2] == [0, 100] and steps[-1] == 10000 and len(steps) == 101
     chosen = sorted(summaries.spread(steps, 8))
     assert len(chosen) == 8 and chosen[0] == 0 and chosen[-1] == 10000
-    assert summaries.record_steps(500, 250, 100) == [500, 600, 700, 750]
+    assert list(summaries.record_steps(500, 250, 100)) == [500, 600, 700, 750]
+    assert len(summaries.record_steps(0, 10 ** 12, 1)) == 10 ** 12 + 1  # never a list
 
 
 # ---- a real TensorBoard server -------------------------------------------------------------------

@@ -34,6 +34,7 @@ def read(path, split):
             raise ValueError("%s: missing dataset(s) %s; a %s file of the course layout holds %s "
                              "(m, 64, 64, 3) and %s (m,)"
                              % (path, ", ".join(missing), split, x_key, y_key))
+        check_declared(path, f[x_key], f[y_key], x_key, y_key)
         try:
             x = np.array(f[x_key])
             y = np.array(f[y_key])
@@ -48,6 +49,37 @@ def read(path, split):
         X /= 255.0
     Y = y.reshape(1, -1).astype(np.float64)
     return X, Y, classes
+
+
+def check_declared(path, x, y, x_key, y_key):
+    """The datasets' declared shapes and dtypes, checked before a byte is read: numbers, m
+    examples in both, and the memory to hold them (the file's values and a float64 copy)."""
+    from tf_models import memory
+    layout = "%s (m, 64, 64, 3) and %s (m,)" % (x_key, y_key)
+    for key, d in ((x_key, x), (y_key, y)):
+        if d.dtype.kind not in "biuf":
+            raise ValueError("%s: %s has dtype %s; the course layout holds numbers: %s"
+                             % (path, key, d.dtype, layout))
+    if len(x.shape) < 2 or len(y.shape) == 0 or x.shape[0] != y.shape[0]:
+        raise ValueError("%s: %s has shape %s and %s has shape %s; expected %s"
+                         % (path, x_key, x.shape, y_key, y.shape, layout))
+    need = int(np.prod(x.shape, dtype=np.float64) * (x.dtype.itemsize + 3 * 8))
+    memory.check_memory(need, "%s (%s of shape %s)" % (path, x_key, x.shape),
+                        "use a smaller file or free memory")
+
+
+def declared_shape(path, split):
+    """(n_x, m) as the file declares them, read without loading the data; None when the file
+    cannot tell (``read`` then names the problem)."""
+    import h5py
+    try:
+        with h5py.File(path, "r") as f:
+            x = f.get("%s_set_x" % split)
+            if isinstance(x, h5py.Dataset) and len(x.shape) >= 2:
+                return int(np.prod(x.shape[1:], dtype=np.float64)), int(x.shape[0])
+    except Exception:  # not HDF5, unreadable: ``read`` reports it in words
+        pass
+    return None
 
 
 def _first_line(e):

@@ -57,9 +57,10 @@ class Console(object):
         console.close()
     """
 
-    def __init__(self, total, start=0, print_every=1, quiet=False, stream=None):
+    def __init__(self, total, start=0, print_every=1, quiet=False, stream=None, say=None):
         self.start, self.end, self.print_every, self.quiet = start, start + total, print_every, quiet
         self.stream = sys.stdout if stream is None else stream
+        self.say = say or self._write  # say(line): how a line is printed without a bar
         self.bar = None
         if not quiet and _is_terminal(self.stream):
             from tqdm import tqdm
@@ -70,22 +71,35 @@ class Console(object):
         """A record at iteration i with cost J: a line at print points, the bar at every record."""
         if self.quiet:
             return
+        line = None
         if (i - self.start) % self.print_every == 0 or i == self.end:
             line = "iteration %6d   cost %.6f" % (i, J)
-            if self.bar is not None:
+        if self.bar is None:
+            if line is not None:
+                self.say(line)
+            return
+        try:
+            if line is not None:
                 self.bar.write(line, file=self.stream)
-            else:
-                self.stream.write(line + "\n")
-                self.stream.flush()
-        if self.bar is not None:
             self.bar.set_postfix(cost="%.4f" % J, refresh=False)
             self.bar.update(i - self.start - self.bar.n)
+        except (OSError, ValueError):  # the terminal went away: no bar, lines through say
+            self.bar = None
+            if line is not None:
+                self.say(line)
+
+    def _write(self, line):
+        self.stream.write(line + "\n")
+        self.stream.flush()
 
     def close(self):
         """Remove the bar (the lines stay)."""
         if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+            bar, self.bar = self.bar, None
+            try:
+                bar.close()
+            except (OSError, ValueError):
+                pass
 
 
 def _is_terminal(stream):

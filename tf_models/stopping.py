@@ -10,10 +10,14 @@ current parameters:
   cause and carrying the **last good** parameters and costs (those of the previous record).
   The cost is computed stably from the logits, so a too-large α shows up as a cost thousands of
   times the starting one long before any NaN.
-- **Ctrl-C** (SIGINT): the Guard's handler only notes the request; the loop stops at the next
-  iteration boundary (NumPy) or record (TF: after the running ``Session.run`` returns), so the
-  parameters are those after the last *completed* update. It raises ``Interrupted`` (a
-  KeyboardInterrupt) carrying them. A second Ctrl-C stops at once with the last recorded ones.
+- **a rising cost**: the first record whose J is above J₀ prints one warning line (the learning
+  rate may be too large), once per loop; training goes on.
+- **a stop request** (Ctrl-C, SIGTERM): ``request_stop(signum)`` only notes it; the loop stops at
+  the next iteration boundary (NumPy) or between two bounded chunks of steps (TF, at most about
+  half a second each), so the parameters are those after the last *completed* update. It raises
+  ``Interrupted`` (a KeyboardInterrupt) carrying them and the signal. Without an application
+  handler (``managed``), the Guard installs its own SIGINT handler for the loop; then a second
+  Ctrl-C stops at once with the last recorded parameters.
 
 ``app.execute`` saves what either exception carries and marks metrics.json ``"status"``
 ``"diverged"`` or ``"interrupted"``.
@@ -26,6 +30,22 @@ import threading
 import numpy as np
 
 DIVERGENCE_FACTOR = 1e3  # "orders of magnitude": J above 1000 × the starting cost
+
+# The process-wide stop request: the signal number, or None. ``managed`` is True while an
+# application (app.signals) owns SIGINT and SIGTERM; ``training`` while a Guarded loop runs,
+# ``started`` once one has begun.
+STATE = {"signum": None, "managed": False, "training": False, "started": False}
+
+
+def request_stop(signum=signal.SIGINT):
+    """Ask the running training loop to stop at its next boundary (the first request counts)."""
+    if STATE["signum"] is None:
+        STATE["signum"] = signum
+
+
+def stop_signal():
+    """The signal number of the pending stop request, or None."""
+    return STATE["signum"]
 
 
 class TrainingStopped(object):
@@ -50,9 +70,11 @@ class Interrupted(TrainingStopped, KeyboardInterrupt):
     """Training was interrupted (Ctrl-C); a KeyboardInterrupt carrying the parameters so far."""
     status = "interrupted"
 
-    def __init__(self, message, parameters, costs, iteration):
+    def __init__(self, message, parameters, costs, iteration, signum=signal.SIGINT, exact=True):
         KeyboardInterrupt.__init__(self, message)
         self._fill(parameters, costs, iteration)
+        self.signum = signum
+        self.exact = exact  # True: the parameters are the loop's current ones (not a fallback)
 
 
 def _copy(parameters):
@@ -76,8 +98,13 @@ class Guard(object):
         self.J0 = None
         self.last_good = None        # (iteration, parameters copy)
         self.costs = []
-        self.stop_requested = False
+        self.rising_warned = False
         self._previous_handler = None
+
+    @property
+    def stop_requested(self):
+        """True once a stop was requested (Ctrl-C, SIGTERM)."""
+        return STATE["signum"] is not None
 
     # ---- divergence ------------------------------------------------------------------------
     def check(self, i, J, parameters, costs):
@@ -88,6 +115,11 @@ class Guard(object):
         reason = self._divergence(J, parameters)
         if reason is not None:
             raise self._diverged(i, reason, costs)
+        if J > self.J0 and not self.rising_warned and not STATE.get("rising_warned"):
+            self.rising_warned = True
+            STATE["rising_warned"] = STATE["managed"]  # an application: once per process
+            _warn("warning: the cost at iteration %d (%.6g) is above its starting value (%.6g); "
+                  "the learning rate %g may be too large" % (i, J, self.J0, self.learning_rate))
         self.last_good = (i, _copy(parameters))
         self.costs = list(costs) + [[i, J]]
 
@@ -117,15 +149,21 @@ class Guard(object):
     # ---- Ctrl-C ------------------------------------------------------------------------------
     def interrupt(self, i, parameters, costs):
         """Raise Interrupted with the parameters after i completed iterations (copied)."""
-        raise Interrupted("interrupted at iteration %d" % i, _copy(parameters), costs, i)
+        signum = STATE["signum"] or signal.SIGINT
+        raise Interrupted("%s at iteration %d" % (_stopped_by(signum), i), _copy(parameters),
+                          costs, i, signum)
 
     def _on_sigint(self, signum, frame):
-        self.stop_requested = True
+        request_stop(signum)
         signal.signal(signal.SIGINT, self._previous_handler)  # a second Ctrl-C acts at once
         sys.stderr.write("Ctrl-C: stopping after the current step and saving "
                          "(press Ctrl-C again to quit at once)\n")
 
     def __enter__(self):
+        STATE.update(training=True, started=True)
+        if STATE["managed"]:
+            return self
+        STATE["signum"] = None  # a library call: an old request does not stop this loop
         if threading.current_thread() is threading.main_thread():
             previous = signal.getsignal(signal.SIGINT)
             if callable(previous):  # not SIG_IGN / SIG_DFL / a handler set outside Python
@@ -134,6 +172,9 @@ class Guard(object):
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        STATE["training"] = False
+        if not STATE["managed"]:
+            STATE["signum"] = None
         if self._previous_handler is not None:
             signal.signal(signal.SIGINT, self._previous_handler)
             self._previous_handler = None
@@ -142,5 +183,17 @@ class Guard(object):
             # A second Ctrl-C (or one outside our handler): fall back to the last record.
             i, params = self.last_good if self.last_good else (None, None)
             raise Interrupted("interrupted; kept the parameters of iteration %s" % i, params,
-                              self.costs, i)
+                              self.costs, i, exact=False)
         return False
+
+
+def _stopped_by(signum):
+    return "terminated (SIGTERM)" if signum == signal.SIGTERM else "interrupted"
+
+
+def _warn(line):
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr closed or full: the warning is not worth the run
+        pass

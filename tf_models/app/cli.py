@@ -1,10 +1,12 @@
 """Command-line plumbing shared by the scripts (argparse, checked types, errors, exit status).
 
-Exit status: 0 on success; 2 on bad input, with a single line ``error: ...`` on stderr and no
-traceback (also when training diverges: metrics.json then says "status": "diverged" and holds the
-last good parameters); 130 after Ctrl-C (the parameters so far are saved, "status":
-"interrupted"); 1 on an unexpected failure, a bug: one ``error:`` line, and the traceback when
-the environment sets TF_MODELS_TRACEBACK=1.
+Exit status (EXIT_STATUSES, shown by every script's --help): 0 on success; 2 on bad input, with
+a single line ``error: ...`` on stderr and no traceback (also when training diverges:
+metrics.json then says "status": "diverged" and holds the last good parameters; and when an
+output could not be written: the line says what failed and where the rest was saved); 130 after
+Ctrl-C and 143 after SIGTERM (the parameters so far are saved, "status": "interrupted");
+1 on an unexpected failure, a bug: one ``error:`` line, and the traceback when the environment
+sets TF_MODELS_TRACEBACK=1.
 """
 import argparse
 import os
@@ -13,12 +15,12 @@ import sys
 
 from tf_models import activations, datasets, initializers, models, settings, updates
 from tf_models.app import config as run_config
+from tf_models.app import console
+from tf_models.app.argtypes import (  # noqa: F401 (the scripts use them as cli.*)
+    FIGURE_FORMATS, MAX_COUNT, count_int, figure_path, finite_float, float_list, int_list,
+    layer_dims_arg, non_negative_float, positive_float, positive_int, seed_int)
+from tf_models.app.endings import EXIT_STATUSES, ending, fail, finish, one_line, run  # noqa: F401
 
-
-def one_line(text):
-    """``text`` on a single line: a file name or value holding a line break cannot split the
-    ``error:`` line that tools and tests read."""
-    return " ".join(text.splitlines())
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -26,105 +28,26 @@ class ArgumentParser(argparse.ArgumentParser):
     and shows each option's default in --help."""
 
     def __init__(self, **kw):
+        console.setup()  # every script's text encodes, whatever the locale
         kw.setdefault("formatter_class", argparse.ArgumentDefaultsHelpFormatter)
+        kw.setdefault("epilog", EXIT_STATUSES)
         argparse.ArgumentParser.__init__(self, **kw)
 
     def error(self, message):
-        sys.stderr.write("error: %s (see --help)\n" % one_line(message))
+        console.warn("error: %s (see --help)" % one_line(message))
         sys.exit(2)
 
 
-# ---- checked types: every integer and float flag of every script goes through one of these ------
-
-def positive_int(text):
-    """A whole number ≥ 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected a whole number, got %r" % text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1, got %d" % value)
-    return value
-
-
-def seed_int(text):
-    """A seed: a whole number from 0 to 2^32 - 1."""
-    try:
-        return settings.check_seed(int(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected a whole number from 0 to %d, got %r"
-                                         % (2 ** 32 - 1, text))
-
-
-def positive_float(text):
-    """A finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected a number, got %r" % text)
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError("must be a positive finite number, got %s" % text)
-    return value
-
-
-def non_negative_float(text):
-    """A finite number ≥ 0."""
-    value = finite_float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more, got %s" % text)
-    return value
-
-
-def finite_float(text):
-    """Any finite number."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected a number, got %r" % text)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError("must be a finite number, got %s" % text)
-    return value
-
-
-def int_list(text):
-    """'1,4,50' -> [1, 4, 50]: positive whole numbers separated by commas."""
-    try:
-        values = [int(t) for t in text.split(",")]
-    except ValueError:
-        values = []
-    if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError("expected positive whole numbers separated by commas such "
-                                         "as 1,4,20; got %r" % text)
-    return values
-
-
-def float_list(text):
-    """'0.1,1.2' -> [0.1, 1.2]: positive finite numbers separated by commas."""
-    try:
-        return [positive_float(t) for t in text.split(",")]
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError("expected positive numbers separated by commas such as "
-                                         "0.1,1.2; got %r" % text)
-
-
-def layer_dims_arg(text):
-    """'20,7,5,1' -> [20, 7, 5, 1]: units of each layer after the input, the last one 1."""
-    try:
-        dims = [int(t) for t in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected whole numbers separated by commas such as 20,7,5,1; "
-                                         "got %r" % text)
-    try:
-        initializers.check_layer_dims([1] + dims)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e).replace("[1, ", "[n_x, "))
-    return dims
+def write_figure(path, draw):
+    """draw(tmp_path) then rename: the picture appears whole or not at all."""
+    from tf_models.app import params_io
+    params_io.atomic_write(path, draw)
 
 
 def demo_parser(doc, out):
     """The parser of a demonstration script: its docstring's first line, and --out."""
     p = ArgumentParser(description=doc.splitlines()[0])
-    p.add_argument("--out", default=out, help="where to write the figure")
+    p.add_argument("--out", default=out, type=figure_path, help="where to write the figure")
     return p
 
 
@@ -148,13 +71,14 @@ def build_parser(model, description, **defaults):
                    help="alpha, the gradient-descent step")
     p.add_argument("--update", choices=sorted(updates.RULES), default="gradient_descent",
                    help="the update rule (gradient descent: theta := theta - alpha d_theta)")
-    p.add_argument("--iterations", type=positive_int, default=d.iterations,
-                   help="gradient-descent steps")
+    p.add_argument("--iterations", type=count_int, default=d.iterations,
+                   help="gradient-descent steps (at most 2^31 - 1)")
     p.add_argument("--seed", type=seed_int, default=1, help="seed for data, split and initialization")
     p.add_argument("--dtype", choices=settings.DTYPES, default="float64")
-    p.add_argument("--print-every", type=positive_int, default=d.print_every,
-                   help="print and record the cost every N iterations")
-    p.add_argument("--run-dir", help="output folder (must be new; default: a new folder in runs/)")
+    p.add_argument("--print-every", type=count_int, default=d.print_every,
+                   help="print and record the cost every N iterations (at most 2^31 - 1)")
+    p.add_argument("--run-dir", help="output folder (new, or an existing empty one, which the run "
+                                      "then owns; default: a new folder in runs/)")
     p.add_argument("--resume", metavar="RUN_DIR",
                    help="continue the run in RUN_DIR for --iterations more steps, into a new run "
                         "directory; its model, data, seed and dtype are kept (TF restores its "
@@ -221,35 +145,25 @@ def check_resume_flags(given):
 
 def main(parser, model, argv=None, after=None):
     """Parse, run, report. ``after(config, metrics)`` adds script-specific output. Returns the
-    exit status."""
+    exit status (EXIT_STATUSES)."""
+    return run(_train, parser, model, argv, after)
+
+
+def _train(parser, model, argv, after):
     from tf_models.app import execute, resume
     args = parser.parse_args(argv)
-    try:
-        config = config_from_args(model, args)
-        if args.resume:
-            check_resume_flags(given_flags(parser, argv))
-            config = resume.apply(config, given_flags(parser, argv))
-        config = run_config.check(config)
-        metrics = execute.execute(config, quiet=args.quiet)
-        if after is not None:
-            after(config, metrics)
-    except ValueError as e:
-        return fail(str(e) or type(e).__name__)
-    except MemoryError:
-        return fail("not enough memory for this model and data; choose fewer units or a smaller "
-                    "dataset")
-    except KeyboardInterrupt as e:  # stopping.Interrupted says where and what it saved
-        sys.stderr.write("%s\n" % (str(e) or "interrupted"))
-        return 130
-    except Exception as e:  # a bug, not the user's input: one line unless asked for more
-        if os.environ.get("TF_MODELS_TRACEBACK"):
-            raise
-        return fail("unexpected %s: %s (this is a bug; TF_MODELS_TRACEBACK=1 shows the traceback)"
-                    % (type(e).__name__, e), status=1)
-    print("outputs in %s" % metrics["run_dir"])
+    config = config_from_args(model, args)
+    if args.resume:
+        check_resume_flags(given_flags(parser, argv))
+        config = resume.apply(config, given_flags(parser, argv))
+    config = run_config.check(config)
+    metrics = execute.execute(config, quiet=args.quiet)
+    if after is not None:
+        after(config, metrics)
+    console.say("outputs in %s" % metrics["run_dir"])
     if config.backend == "tf":
-        print("TensorBoard:  %s   then open http://127.0.0.1:6006"
-              % tensorboard_command(metrics["run_dir"]))
+        console.say("TensorBoard:  %s   then open http://127.0.0.1:6006"
+                    % tensorboard_command(metrics["run_dir"]))
     return 0
 
 
@@ -270,9 +184,3 @@ def tensorboard_command(run_dir):
     else:  # not one of the project's environments: the tensorboard on PATH
         prefix = ""
     return "%stensorboard --logdir %s --host 127.0.0.1" % (prefix, shlex.quote(logdir))
-
-
-def fail(message, status=2):
-    """Print ``error: <message>`` on one line to stderr; return ``status``."""
-    sys.stderr.write("error: %s\n" % one_line(message))
-    return status

@@ -5,20 +5,29 @@ a new run directory (DESIGN.md): metrics.json, params.h5, cost.png, decision_bou
 (2-D data), and for the TF backend the TensorBoard event files and a checkpoint.
 ``config`` is a checked ``app.config.RunConfig``. Errors in the user's input raise ValueError
 with a one-line message; the scripts print it.
+
+A run is a transaction (app.safety): it owns its directory before reading any data, checks the
+memory it will need before spending it, and once training has begun saves what it trained
+whatever happens: params.h5 and metrics.json first, the rest after, each failure contained.
 """
 import os
 import time
 
 from tf_models import datasets, h5files, models, progress, stopping
-from tf_models.app import outputs, resume, rundir
+from tf_models.app import console, fingerprints, outputs, resume, rundir, safety, signals
 
 
 def load_data(config):
-    """The config's dataset (built-in or HDF5), cast to its dtype."""
+    """The config's dataset (built-in or HDF5), cast to its dtype; the declared sizes of HDF5
+    files and the memory training needs are checked before the data are read."""
     if config.data:
+        safety.check_before_loading(config)
         ds = h5files.load(config.data, config.test_data, seed=config.seed)
     else:
         ds = datasets.load_dataset(config.dataset, seed=config.seed)
+    safety.check_training_memory(config, config.layer_dims(ds.n_x),
+                                 ds.X_train.shape[1] + ds.X_test.shape[1])
+    safety.check_cast(ds, config)
     return ds.astype(config.dtype)
 
 
@@ -27,23 +36,26 @@ def record_every(config):
     return progress.record_interval(config.print_every)
 
 
-def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None):
+def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None, failed=None):
     """Train the TF graph with TensorBoard logging and checkpoints; returns (parameters, costs).
 
     Iterations are counted from ``start`` (a resumed run), in the costs, the summaries and the
     checkpoint names; ``checkpoint`` (a path prefix) is restored over ``parameters`` first.
     Checkpoints go to ``run_dir/checkpoints/model.ckpt-<iteration>``: at the end, and on long
     runs at the first record ``config.checkpoint_seconds`` after the previous one. Their
-    variables are named as the course names the parameters (W1, b1, ...).
+    variables are named as the course names the parameters (W1, b1, ...). A failing event
+    file or checkpoint (a full disk, say) is noted in ``failed`` and training goes on.
     """
     from tf_models.graphs import session, summaries
     from tf_models.tfcompat import tf
     training = config.training(record_every(config))
     graph = models.graph_of(training, parameters, config.dtype, m=ds.X_train.shape[1])
-    logger = summaries.TensorBoardLogger(
+    failed = [] if failed is None else failed
+    logger = safety.Contained(failed, "TensorBoard event files", lambda: summaries.TensorBoardLogger(
         graph, run_dir, ds.X_test, ds.Y_test,
         summaries.record_steps(start, config.iterations, config.print_every),
-        ds.X_train, ds.Y_train)
+        ds.X_train, ds.Y_train))
+    saves = safety.Contained(failed, "checkpoint")
     with graph.graph.as_default():
         saver = tf.train.Saver(var_list=graph.parameters, max_to_keep=2, save_relative_paths=True)
     path = rundir.checkpoint_prefix(run_dir)
@@ -51,25 +63,27 @@ def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None)
     sess = session.open_session(graph, ds.X_train, ds.Y_train)
     try:
         if checkpoint:
-            saver.restore(sess, checkpoint)
+            resume.restore(saver, sess, checkpoint)
 
         def on_record(i, J, _parameters):
             log(start + i, J)
             if i % config.print_every and i != config.iterations:
                 return  # a record between printed ones: for cost.png only
-            logger.record(sess, start + i)  # TensorBoard and checkpoints: at printed records
+            logger.call("record", sess, start + i)  # TensorBoard and checkpoints: printed records
             if 0 < i < config.iterations and time.time() - last_save[0] >= config.checkpoint_seconds:
-                saver.save(sess, path, global_step=start + i, write_meta_graph=False)
+                saves.run(saver.save, sess, path, global_step=start + i, write_meta_graph=False)
                 last_save[0] = time.time()
         costs = session.train(graph, sess, ds.X_train, ds.Y_train, training, on_record)
+        signals.begin_saving()
         trained = graph.parameter_values(sess)
-        saver.save(sess, path, global_step=start + config.iterations)
+        saves.run(saver.save, sess, path, global_step=start + config.iterations)
     except stopping.Interrupted as e:  # the session holds e.parameters: checkpoint them too
-        if e.iteration is not None:
-            saver.save(sess, path, global_step=start + e.iteration)
+        signals.begin_saving()
+        if e.iteration is not None and e.exact:
+            saves.run(saver.save, sess, path, global_step=start + e.iteration)
         raise
     finally:
-        logger.close()
+        logger.call("close")
         sess.close()
     return trained, [[start + i, J] for i, J in costs]
 
@@ -83,51 +97,66 @@ def train_numpy(config, ds, parameters, log, start=0):
 
 def execute(config, quiet=False):
     """Run one training; returns the metrics dict (also written to metrics.json). ``quiet``:
-    print only the summary line (no header, no record lines, no progress bar)."""
+    print only the summary line (no header, no record lines, no progress bar).
+
+    The run directory is owned (created or claimed) before any data is read, and released at
+    the end, or removed when the run ends before it saved anything (safety.close_dir)."""
+    if config.backend == "tf" and config.run_dir:
+        rundir.check_utf8(config.run_dir)  # TensorFlow's writers take UTF-8 paths only
+    owned = rundir.claim(config.run_dir, "%s-%s" % (config.model, config.backend))
+    try:
+        return _execute(config, owned.path, quiet)
+    finally:
+        safety.close_dir(owned)
+
+
+def _execute(config, run_dir, quiet):
     ds = load_data(config)
+    prints = fingerprints.fingerprints([config.data, config.test_data])
     layer_dims = config.layer_dims(ds.n_x)
     start, checkpoint, previous = 0, None, config.previous
     if config.resume:
+        resume.check_data(config, prints)
         parameters, start, checkpoint = resume.point(config, layer_dims)
     else:
         parameters = models.initial_parameters(config.model, layer_dims, config.init, config.seed,
                                                config.dtype)
-    run_dir = rundir.make_run_dir(config.run_dir, "%s-%s" % (config.model, config.backend))
-    if previous and not quiet:
-        print("resuming %s at iteration %d (from %s)"
-              % (config.resume, start, checkpoint or "params.h5"), flush=True)
-    if not quiet:
-        print("%s on %s (%d training, %d test examples), backend %s, %s, layer_dims %s"
-              % (config.model, ds.description, ds.X_train.shape[1], ds.X_test.shape[1],
-                 config.backend, config.dtype, layer_dims), flush=True)
-    console = progress.Console(config.iterations, start, config.print_every, quiet)
+    say = (lambda text: None) if quiet else console.say
+    if previous:
+        say("resuming %s at iteration %d (from %s)"
+            % (config.resume, start, checkpoint or "params.h5"))
+    say("%s on %s (%d training, %d test examples), backend %s, %s, layer_dims %s"
+        % (config.model, ds.description, ds.X_train.shape[1], ds.X_test.shape[1],
+           config.backend, config.dtype, layer_dims))
+    lines = progress.Console(config.iterations, start, config.print_every, quiet, say=console.say)
     t0 = time.time()
     stopped = None  # a stopping.Diverged or Interrupted: save the parameters it kept, re-raise
+    failed = []     # [(what, reason)] of outputs that could not be written
     try:
         if config.backend == "tf":
-            trained, costs = train_logged(config, ds, parameters, run_dir, console.record, start,
-                                          checkpoint)
+            trained, costs = train_logged(config, ds, parameters, run_dir, lines.record, start,
+                                          checkpoint, failed)
         else:
-            trained, costs = train_numpy(config, ds, parameters, console.record, start)
+            trained, costs = train_numpy(config, ds, parameters, lines.record, start)
     except (stopping.Diverged, stopping.Interrupted) as e:
         if e.parameters is None or not e.costs:
             raise  # stopped before any good record: nothing to save
         stopped, trained, costs = e, e.parameters, [[start + i, J] for i, J in e.costs]
     finally:
-        console.close()
+        lines.close()
+    signals.begin_saving()
     seconds = time.time() - t0
     if previous:  # the resumed run's record covers the whole training, 0 .. start + iterations
         costs = [c for c in previous["costs"] if c[0] < start] + costs
     metrics = run_metrics(config, ds, trained, costs, layer_dims, start, seconds)
+    metrics["data_fingerprints"] = prints
     if stopped is not None:  # "diverged" or "interrupted", with where and why
         metrics.update(status=stopped.status, iterations_completed=start + stopped.iteration,
                        stop_reason=str(stopped))
-    outputs.write_outputs(config, ds, trained, metrics, run_dir)
-    if stopped is not None:
-        raise type(stopped)("%s; outputs saved in %s" % (stopped, run_dir), stopped.parameters,
-                            stopped.costs, stopped.iteration)
-    print("train accuracy %.4f   test accuracy %.4f   (%.2f s)"
-          % (metrics["train_accuracy"], metrics["test_accuracy"], seconds))
+    saved, more = outputs.write_outputs(config, ds, trained, metrics, run_dir)
+    safety.conclude(stopped, saved, failed + more, run_dir)
+    console.say("train accuracy %.4f   test accuracy %.4f   (%.2f s)"
+                % (metrics["train_accuracy"], metrics["test_accuracy"], seconds))
     metrics["run_dir"] = run_dir
     return metrics
 

@@ -1,4 +1,4 @@
-"""What a finished (or stopped) run writes into its directory.
+"""What a finished (or stopped) run writes into its directory, most valuable first.
 
     params.h5      the trained parameters and the settings (app.params_io)
     metrics.json   settings, costs, accuracies, timings, versions, status
@@ -37,26 +37,86 @@ def _installed_version(package):
 def param_attrs(metrics):
     """The attributes stored in params.h5 beside the parameters."""
     keys = ("model", "backend", "dtype", "dataset", "test_dataset", "layer_dims", "activation",
-            "init", "learning_rate", "iterations", "seed")
+            "init", "learning_rate", "iterations", "seed", "data_fingerprints")
     return {k: metrics.get(k) for k in keys}
 
 
 def write_outputs(config, ds, trained, metrics, run_dir):
-    """params.h5, metrics.json, cost.png and (2-D data) decision_boundary.png in ``run_dir``."""
+    """Write a run's outputs in order of value, each failure contained; returns (saved, failed).
+
+    params.h5 and metrics.json first: when ``run_dir`` cannot take one of them it goes to a new
+    folder under the temporary directory instead. Then cost.png and (2-D data)
+    decision_boundary.png. Every file is written atomically. ``saved``: the paths written;
+    ``failed``: [(name, reason)] of what could not be written where it belongs."""
+    from tf_models.app import console
+    saved, failed = [], []
+    essentials = (("params.h5", lambda path: params_io.save_params(path, trained,
+                                                                   param_attrs(metrics))),
+                  ("metrics.json", lambda path: write_json(path, metrics)))
+    rescue = []  # the one temporary folder, made on first need
+    for name, write in essentials:
+        try:
+            write(os.path.join(run_dir, name))
+            saved.append(os.path.join(run_dir, name))
+        except Exception as e:  # a full disk, a read-only or vanished directory, a quota, ...
+            failed.append((name, reason(e)))
+            path = _rescue(name, write, rescue)
+            if path:
+                saved.append(path)
+                console.warn("warning: could not write %s in %s (%s); saved it as %s"
+                             % (name, run_dir, reason(e), path))
+    for name, draw in pictures(config, ds, trained, metrics):
+        try:
+            params_io.atomic_write(os.path.join(run_dir, name), draw)
+        except Exception as e:  # a picture never costs the parameters
+            failed.append((name, reason(e)))
+            console.warn("warning: %s not written (%s)" % (name, reason(e)))
+    return saved, failed
+
+
+def pictures(config, ds, trained, metrics):
+    """[(file name, draw(path))] of the run's pictures."""
     from tf_models import plots
-    params_io.save_params(os.path.join(run_dir, "params.h5"), trained, param_attrs(metrics))
-    write_json(os.path.join(run_dir, "metrics.json"), metrics)
-    plots.cost_curve(metrics["costs"], os.path.join(run_dir, "cost.png"),
-                     title="%s (%s), learning rate %g" % (config.model, config.backend,
-                                                          config.learning_rate))
+    out = [("cost.png", lambda path: plots.cost_curve(
+        metrics["costs"], path, title="%s (%s), learning rate %g"
+        % (config.model, config.backend, config.learning_rate)))]
     if ds.n_x == 2:
         predict = lambda P: models.predict(config.model, trained, P, config.activation)  # noqa
-        plots.decision_boundary(
-            predict, ds.X_train, ds.Y_train, os.path.join(run_dir, "decision_boundary.png"),
+        out.append(("decision_boundary.png", lambda path: plots.decision_boundary(
+            predict, ds.X_train, ds.Y_train, path,
             title="%s %s: train %.2f, test %.2f" % (config.model, metrics["layer_dims"],
                                                     metrics["train_accuracy"],
                                                     metrics["test_accuracy"]),
-            X_test=ds.X_test, Y_test=ds.Y_test, class_names=ds.classes)
+            X_test=ds.X_test, Y_test=ds.Y_test, class_names=ds.classes)))
+    return out
+
+
+def _rescue(name, write, rescue):
+    """Write ``name`` into a new folder under the temporary directory (or the home directory);
+    its path, or None when neither can take it."""
+    import tempfile
+    for parent in (tempfile.gettempdir(), os.path.expanduser("~")):
+        try:
+            if not rescue or os.path.dirname(rescue[0]) != parent:
+                rescue[:] = [tempfile.mkdtemp(prefix="tf_models-saved-", dir=parent)]
+            path = os.path.join(rescue[0], name)
+            write(path)
+            return path
+        except Exception:
+            continue
+    return None
+
+
+def reason(e):
+    """A short one-line reason of an exception: its strerror for an OSError, the errno's text
+    when the message quotes one (h5py's and TensorFlow's long messages), else its first line."""
+    import re
+    text = getattr(e, "strerror", None)
+    found = re.search(r"errno = (\d+)", str(e))
+    if not text and found:
+        text = os.strerror(int(found.group(1)))
+    text = text or (str(e).splitlines() or [type(e).__name__])[0]
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def write_json(path, obj):

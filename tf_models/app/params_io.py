@@ -14,22 +14,29 @@ import tempfile
 
 import numpy as np
 
-from tf_models import models
+from tf_models import models, settings
 from tf_models.settings import MODELS
 
 
-def atomic_write(path, write):
-    """Call write(tmp_path), fsync it, then rename it to ``path`` (same directory, same filesystem)."""
+def atomic_write(path, write, exclusive=False):
+    """Call write(tmp_path), fsync it, then rename it to ``path`` (same directory, same
+    filesystem). The temporary name keeps the file's extension (matplotlib reads the format
+    from it). ``exclusive``: never replace an existing ``path`` (FileExistsError): the finished
+    file is hard-linked to its name, which fails when the name is taken."""
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                               dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".",
+                               suffix=".tmp" + os.path.splitext(path)[1], dir=directory)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes it 0600: give it the user's umask
     try:
         write(tmp)
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)
+            os.remove(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -44,15 +51,25 @@ def current_umask():
 
 
 def save_params(path, parameters, attrs):
-    """Write ``parameters`` (dict of arrays/scalars) and ``attrs`` (JSON-able values) to ``path``."""
+    """Write ``parameters`` (dict of arrays/scalars) and ``attrs`` (JSON-able values) to ``path``.
+
+    The HDF5 file is built in memory (h5py's "core" driver) and its bytes written with plain
+    file I/O, so a failing disk is an ordinary OSError and leaves HDF5 no half-open file."""
     import h5py
+    f = h5py.File("params-in-memory.h5", "w", driver="core", backing_store=False)
+    try:
+        for name in sorted(parameters):
+            f.create_dataset(name, data=np.asarray(parameters[name]))
+        for key, value in attrs.items():
+            f.attrs[key] = json.dumps(value)
+        f.flush()
+        image = f.id.get_file_image()
+    finally:
+        f.close()
 
     def write(tmp):
-        with h5py.File(tmp, "w") as f:
-            for name in sorted(parameters):
-                f.create_dataset(name, data=np.asarray(parameters[name]))
-            for key, value in attrs.items():
-                f.attrs[key] = json.dumps(value)
+        with open(tmp, "wb") as out:
+            out.write(image)
     atomic_write(path, write)
 
 
@@ -72,8 +89,9 @@ def load_params(path):
         try:
             attrs = {k: json.loads(_text(v)) for k, v in f.attrs.items()}
             parameters = {k: np.array(f[k]) for k in f.keys()}
-        except (OSError, IOError, ValueError, KeyError) as e:
-            raise ValueError("%s: could not read parameters (%s)" % (path, str(e).splitlines()[0]))
+        except Exception as e:  # h5py's errors on a damaged file vary with the version
+            raise ValueError("%s: could not read parameters (%s)"
+                             % (path, (str(e).splitlines() or [type(e).__name__])[0]))
     if attrs.get("model") not in MODELS:
         raise ValueError("%s: not a parameter file of this project (attribute 'model' should be one "
                          "of %s)" % (path, ", ".join(MODELS)))
@@ -81,6 +99,11 @@ def load_params(path):
         if value.ndim == 0:
             parameters[name] = value.dtype.type(value)
     _check_shapes(path, parameters, attrs)
+    try:
+        settings.check_dtype(attrs.get("dtype"))
+    except (ValueError, TypeError):
+        raise ValueError("%s: attribute dtype is %r; a parameter file records one of %s"
+                         % (path, attrs.get("dtype"), ", ".join(settings.DTYPES)))
     return parameters, attrs
 
 

@@ -101,15 +101,36 @@ def default_output(params_path, label, backend):
 def write_predictions(path, A, Y):
     """CSV with one row per example: index, probability ŷ, prediction (ŷ > 0.5), label.
 
-    Opened in exclusive mode, so an existing file is never overwritten (ValueError instead)."""
+    Written to a temporary file and then linked to ``path``, so the CSV appears whole or not at
+    all, and an existing file is never overwritten (ValueError instead)."""
+    from tf_models.app import params_io
+    if os.path.exists(path):
+        raise ValueError("%s already exists; choose another --out (files are never overwritten)"
+                         % path)
+
+    def write(tmp):
+        with open(tmp, "w") as f:
+            f.write("index,probability,prediction,label\n")
+            for j, (a, y) in enumerate(zip(np.ravel(A), np.ravel(Y))):
+                f.write("%d,%.17g,%d,%d\n" % (j, a, activations.to_labels(a), y))
     try:
-        f = open(path, "x")
+        params_io.atomic_write(path, write, exclusive=True)
     except FileExistsError:
         raise ValueError("%s already exists; choose another --out (files are never overwritten)"
                          % path)
     except OSError as e:
-        raise ValueError("cannot write %s (%s)" % (path, e.strerror or e))
-    with f:
-        f.write("index,probability,prediction,label\n")
-        for j, (a, y) in enumerate(zip(np.ravel(A), np.ravel(Y))):
-            f.write("%d,%.17g,%d,%d\n" % (j, a, activations.to_labels(a), y))
+        raise ValueError("cannot write %s (%s); nothing was written"
+                         % (path, e.strerror or e))
+
+
+def changed_data(attrs, dataset=None, data=None):
+    """The data files the evaluation reads that the run trained on and that changed since
+    (their fingerprints in ``attrs["data_fingerprints"]`` differ); [] for other data."""
+    from tf_models.app import fingerprints
+    recorded = attrs.get("data_fingerprints") or {}
+    if dataset:
+        return []
+    reads = [data] if data else [attrs.get("test_dataset") or attrs.get("dataset")]
+    mine = {os.path.abspath(p): recorded[os.path.abspath(p)] for p in reads
+            if p and os.path.abspath(p) in recorded}
+    return fingerprints.changed(mine)

@@ -1,13 +1,16 @@
 """Continuing a run: ``--resume RUN_DIR`` trains on from where RUN_DIR stopped, into a new run.
 
 The new run keeps the old one's model, data, seed, dtype and architecture; TF restores the old
-run's newest checkpoint, NumPy (or a run without checkpoints) starts from its params.h5.
+run's newest checkpoint (a damaged or foreign one is passed over, with a warning), otherwise
+the run starts from params.h5. A data file whose content changed since the old run is refused.
 """
 import json
 import os
 
+import numpy as np
+
 from tf_models import datasets
-from tf_models.app import params_io, rundir
+from tf_models.app import console, params_io, rundir
 
 RESUME_KEYS = ("model", "dataset", "layer_dims", "seed", "dtype", "learning_rate", "iterations",
                "costs", "backend")
@@ -31,7 +34,48 @@ def read_run(run_dir):
     if missing:
         raise ValueError("--resume %s: metrics.json lacks %s; it was not written by a training "
                          "script" % (run_dir, ", ".join(missing)))
+    bad = _malformed(metrics)
+    if bad:
+        raise ValueError("--resume %s: metrics.json has %s; it was not written by a training "
+                         "script, or was edited" % (run_dir, bad))
     return metrics
+
+
+def _malformed(m):
+    """What is wrong with the fields a resume relies on, or None."""
+    costs, dims = m["costs"], m["layer_dims"]
+    if not (isinstance(costs, list) and costs and all(
+            isinstance(c, list) and len(c) == 2 and all(_number(v) for v in c) for c in costs)):
+        return "costs %s (expected a non-empty list of [iteration, cost] pairs)" % _short(costs)
+    if not (isinstance(dims, list) and len(dims) >= 2 and all(
+            isinstance(n, int) and n >= 1 for n in dims)):
+        return "layer_dims %s (expected a list of positive whole numbers)" % _short(dims)
+    done = m.get("iterations_completed")
+    if done is not None and not (isinstance(done, int) and done >= 0):
+        return "iterations_completed %s" % _short(done)
+    if not isinstance(m.get("dataset"), str):
+        return "dataset %s" % _short(m.get("dataset"))
+    return None
+
+
+def _number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _short(value):
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_data(config, prints):
+    """ValueError when a data file of the resumed run changed since it trained (its content
+    fingerprint differs from the one in its metrics.json)."""
+    recorded = (config.previous or {}).get("data_fingerprints") or {}
+    for path, now in sorted(prints.items()):
+        if path in recorded and recorded[path] != now:
+            raise ValueError("--resume %s: the data file %s changed since that run trained on it "
+                             "(its content fingerprint differs); resume with the same data, or "
+                             "start a new run" % (config.resume, path))
 
 
 
@@ -74,6 +118,33 @@ def point(config, layer_dims):
     checkpoint = None
     if config.backend == "tf":
         found, step = rundir.latest_checkpoint(config.resume)
-        if found:
+        if found and _usable(found, parameters):
             checkpoint, start = found, step
+        elif found:
+            console.warn("warning: %s cannot be read or does not hold this model's parameters; "
+                         "resuming from params.h5 (iteration %d) instead" % (found, start))
     return parameters, start, checkpoint
+
+
+def _usable(prefix, parameters):
+    """True when the checkpoint ``prefix`` holds every parameter with params.h5's shapes."""
+    from tf_models.tfcompat import tf
+    try:
+        reader = tf.train.NewCheckpointReader(prefix)
+        shapes = reader.get_variable_to_shape_map()
+        for name, value in parameters.items():
+            if name not in shapes or tuple(shapes[name]) != tuple(np.shape(value)):
+                return False
+            reader.get_tensor(name)  # reads the data: a truncated file fails here
+        return True
+    except Exception:  # TF raises its own error types for a damaged or foreign checkpoint
+        return False
+
+
+def restore(saver, sess, checkpoint):
+    """Restore ``checkpoint`` into ``sess``; ValueError (one line) when it cannot be read."""
+    try:
+        saver.restore(sess, checkpoint)
+    except Exception as e:  # checked by _usable already; a race with a deleted file lands here
+        raise ValueError("--resume: cannot restore %s (%s)"
+                         % (checkpoint, str(e).splitlines()[0][:200] if str(e) else type(e).__name__))

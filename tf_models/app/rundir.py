@@ -1,32 +1,103 @@
 """Run directories: each training run writes into a folder of its own, never an existing run's.
 
+A run owns its directory from its first moment: it creates it, or claims an existing empty one
+by creating the lock file LOCK exclusively (O_EXCL) and holding an flock on it until the run ends;
+a second run into a claimed or non-empty directory is refused.
+
     runs/<model>-<backend>-<date>-<time>/     the default, suffixed -1, -2, ... when taken
         metrics.json  params.h5  cost.png  decision_boundary.png (2-D data)
         train/  test/                         TensorBoard event files (TF backend)
         checkpoints/model.ckpt-<iteration>.*  TF checkpoints
 """
 import datetime
+import fcntl
 import glob
 import os
+import shutil
 
 # TF checkpoints of a run: <run>/checkpoints/model.ckpt-<iteration>. (Not "checkpoint": TF's own
 # tools read a file of that name as a checkpoint index and warn when it is a folder.)
 CHECKPOINT_DIR = "checkpoints"
+# Held by the run that owns the directory, from its first moment to its end.
+LOCK = ".run.lock"
+
+
+class RunDir(object):
+    """A run directory this process owns: ``path``, held by the lock file LOCK (O_EXCL-created,
+    flock-ed) until ``release()``; ``abandon()`` removes what the run put there."""
+
+    def __init__(self, path, created, fd):
+        self.path, self.created, self.fd = path, created, fd
+
+    def release(self):
+        """Drop the lock (the finished run's files now mark the directory as taken)."""
+        if self.fd is not None:
+            _remove(os.path.join(self.path, LOCK))
+            os.close(self.fd)
+            self.fd = None
+
+    def abandon(self):
+        """A run that saved nothing: remove the directory it created (or empty the one it
+        claimed), lock included."""
+        lock = os.path.join(self.path, LOCK)
+        if self.created:
+            shutil.rmtree(self.path, ignore_errors=True)
+        else:
+            for name in os.listdir(self.path):
+                if name != LOCK:
+                    full = os.path.join(self.path, name)
+                    shutil.rmtree(full, ignore_errors=True) if os.path.isdir(full) else _remove(full)
+            _remove(lock)
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def claim(run_dir, label, root="runs"):
+    """A RunDir owned by this run: ``run_dir`` created, or claimed when it exists and is empty;
+    by default a new folder ``runs/<label>-<date>-<time>`` (suffixed if taken). ValueError
+    (one line) when the directory is not empty, in use by another run, or not writable."""
+    if run_dir:
+        path = run_dir
+        if os.path.exists(path) and (not os.path.isdir(path) or _others(path)):
+            raise ValueError("run directory %s already exists and is not empty; choose a new "
+                             "--run-dir (runs are never overwritten)" % path)
+        try:
+            os.mkdir(path)
+            created = True
+        except FileExistsError:
+            created = False
+        except OSError as e:
+            try:
+                os.makedirs(path)
+                created = True
+            except OSError:
+                raise ValueError("cannot create run directory %s (%s); choose another --run-dir"
+                                 % (path, e.strerror or e))
+        return RunDir(path, created, _lock(path, created))
+    path = _new_default(root, label)
+    return RunDir(path, True, _lock(path, True))
+
+
+def check_utf8(path):
+    """ValueError when ``path`` is not valid UTF-8 (TensorFlow cannot write event files or
+    checkpoints there)."""
+    try:
+        os.path.abspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("run directory %s: its name is not valid UTF-8, which TensorFlow's "
+                         "event files and checkpoints need; choose another --run-dir or "
+                         "--backend numpy" % path)
 
 
 def make_run_dir(run_dir, label, root="runs"):
-    """Create and return a fresh run directory. A given ``run_dir`` must not exist yet (or be
-    empty); by default a new folder ``runs/<label>-<date>-<time>`` (suffixed if taken)."""
-    if run_dir:
-        if os.path.exists(run_dir) and (not os.path.isdir(run_dir) or os.listdir(run_dir)):
-            raise ValueError("run directory %s already exists and is not empty; choose a new "
-                             "--run-dir (runs are never overwritten)" % run_dir)
-        try:
-            os.makedirs(run_dir, exist_ok=True)
-        except OSError as e:
-            raise ValueError("cannot create run directory %s (%s); choose another --run-dir"
-                             % (run_dir, e.strerror or e))
-        return run_dir
+    """Create (or claim, when empty) and return a fresh run directory, released at once."""
+    owned = claim(run_dir, label, root)
+    owned.release()
+    return owned.path
+
+
+def _new_default(root, label):
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     base = os.path.join(root, "%s-%s" % (label, stamp))
     for n in range(1000):
@@ -42,6 +113,49 @@ def make_run_dir(run_dir, label, root="runs"):
     raise ValueError("could not create a new run directory under %s" % root)
 
 
+def _lock(path, created):
+    """Create and flock ``path``/LOCK exclusively; then the directory must hold nothing else."""
+    try:
+        fd = os.open(os.path.join(path, LOCK), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        raise ValueError("run directory %s is in use by another run (it holds %s); choose a new "
+                         "--run-dir" % (path, LOCK))
+    except OSError as e:
+        if created:
+            shutil.rmtree(path, ignore_errors=True)
+        raise ValueError("run directory %s is not writable (%s); choose another --run-dir"
+                         % (path, e.strerror or e))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(fd, ("%d\n" % os.getpid()).encode())
+    except OSError as e:
+        os.close(fd)
+        _remove(os.path.join(path, LOCK))
+        raise ValueError("run directory %s: cannot lock %s (%s); choose another --run-dir"
+                         % (path, LOCK, e.strerror or e))
+    if _others(path):  # someone wrote into it between our look and our lock
+        os.close(fd)
+        _remove(os.path.join(path, LOCK))
+        raise ValueError("run directory %s already exists and is not empty; choose a new "
+                         "--run-dir (runs are never overwritten)" % path)
+    return fd
+
+
+def _others(path):
+    try:
+        return [n for n in os.listdir(path) if n != LOCK]
+    except OSError as e:
+        raise ValueError("run directory %s cannot be read (%s); choose another --run-dir"
+                         % (path, e.strerror or e))
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
 def checkpoint_prefix(run_dir):
     """The path prefix of a run's checkpoints: <run>/checkpoints/model.ckpt."""
     return os.path.join(run_dir, CHECKPOINT_DIR, "model.ckpt")
@@ -51,7 +165,8 @@ def latest_checkpoint(run_dir):
     """(path prefix, iteration) of the newest ``checkpoints/model.ckpt-<iteration>`` in a run
     directory, or (None, None). Found from the files, so a moved run directory still works."""
     found = glob.glob(checkpoint_prefix(run_dir) + "-*.index")
-    steps = sorted(int(f[:-len(".index")].rsplit("-", 1)[1]) for f in found)
+    steps = sorted(int(s) for s in (f[:-len(".index")].rsplit("-", 1)[1] for f in found)
+                   if s.isdigit())
     if not steps:
         return None, None
     return "%s-%d" % (checkpoint_prefix(run_dir), steps[-1]), steps[-1]

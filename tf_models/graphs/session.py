@@ -8,13 +8,21 @@ Three ways to run the same steps, all giving the same parameters:
     "loop"   (default) ``record_every`` iterations per ``sess.run`` inside a tf.while_loop.
 
 "feed" is the version to read first; "loop" is the fast one (docs/performance.md). The cost is
-fetched only at records, never inside the loop.
+fetched only at records, never inside the loop. "loop" runs the steps between two records in
+chunks of at most about CHUNK_SECONDS each (the chunk size adapts to the measured step time), so
+a stop request is answered within about that time whatever the record interval; chunks of the
+same while_loop give bit-identical parameters, since the variables carry the state between them.
 
 Costs follow the NumPy reference exactly: [i, J] for the parameters before update i, every
 ``record_every`` iterations, then [num_iterations, J] for the final parameters.
 """
+import time
+
 from tf_models import stopping
 from tf_models.tfcompat import tf
+
+CHUNK_SECONDS = 0.5     # the longest a single Session.run of the "loop" mode should take
+MAX_CHUNK = 2 ** 31 - 1  # n_steps is an int32
 
 
 def session_config():
@@ -49,6 +57,7 @@ def train(model, sess, X, Y, training, on_record=None):
     num_iterations, record_every, mode = (training.num_iterations, training.record_every,
                                           training.mode)
     feed = {model.X: X, model.Y: Y} if mode == "feed" else None
+    run_steps = _Chunks(sess, model, feed, mode)
     costs = []
     i = 0
     with stopping.Guard(training.learning_rate) as guard:
@@ -61,15 +70,41 @@ def train(model, sess, X, Y, training, on_record=None):
                 on_record(i, J, values)
             if i >= num_iterations:
                 return costs
-            if guard.stop_requested:
-                guard.interrupt(i, values, costs)
-            steps = min(record_every, num_iterations - i)
-            if mode == "loop":
-                sess.run(model.train_loop, {model.n_steps: steps})
-            else:
-                for _ in range(steps):
-                    sess.run(model.train, feed)
-            i += steps
+            next_record = i + min(record_every, num_iterations - i)
+            while i < next_record:
+                if guard.stop_requested:
+                    _stop(sess, model, feed, guard, i, costs, values)
+                i += run_steps(next_record - i)
+
+
+def _stop(sess, model, feed, guard, i, costs, values):
+    """A stop request after i steps: record [i, J] if i is not a record already, then raise
+    Interrupted with the session's current parameters."""
+    if not costs or costs[-1][0] != i:
+        J, values = sess.run([model.cost, model.parameters], feed)
+        guard.check(i, float(J), values, costs)
+        costs.append([i, float(J)])
+    guard.interrupt(i, values, costs)
+
+
+class _Chunks(object):
+    """run(at_most) runs up to ``at_most`` steps in one go and returns how many it ran: a
+    while_loop chunk sized to last about CHUNK_SECONDS ("loop"), or one step ("step", "feed")."""
+
+    def __init__(self, sess, model, feed, mode):
+        self.sess, self.model, self.feed, self.mode = sess, model, feed, mode
+        self.size = 1   # the first chunk is one step: it measures the step time
+
+    def __call__(self, at_most):
+        if self.mode != "loop":
+            self.sess.run(self.model.train, self.feed)
+            return 1
+        n = int(min(at_most, self.size, MAX_CHUNK))
+        t0 = time.time()
+        self.sess.run(self.model.train_loop, {self.model.n_steps: n})
+        per_step = max((time.time() - t0) / n, 1e-7)
+        self.size = max(1, min(int(CHUNK_SECONDS / per_step), 2 * n if n < 64 else 8 * n))
+        return n
 
 
 def fit(model, X, Y, training, on_record=None):

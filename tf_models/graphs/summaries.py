@@ -23,6 +23,7 @@ import queue
 import struct
 import sys
 import threading
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -43,13 +44,33 @@ PR_THRESHOLDS = 101
 
 
 def record_steps(start, num_iterations, record_every):
-    """The iterations at which the trainer records: start, start + r, ..., start + num_iterations."""
-    steps = list(range(start, start + num_iterations, record_every))
-    return steps + [start + num_iterations]
+    """The iterations at which the trainer records: start, start + r, ..., start + num_iterations,
+    as a sequence computed on demand (a run of 10⁹ records holds no list of them)."""
+    return RecordSteps(start, num_iterations, record_every)
+
+
+class RecordSteps(Sequence):
+    """The record iterations: ``range(start, start + n, r)`` and then ``start + n``."""
+
+    def __init__(self, start, num_iterations, record_every):
+        self.inner = range(start, start + num_iterations, record_every)
+        self.last = start + num_iterations
+
+    def __len__(self):
+        return len(self.inner) + 1
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[k] for k in range(*j.indices(len(self)))]
+        if j < 0:
+            j += len(self)
+        if not 0 <= j < len(self):
+            raise IndexError(j)
+        return self.inner[j] if j < len(self.inner) else self.last
 
 
 def spread(steps, k):
-    """At most ``k`` of ``steps``, evenly spaced, always with the first and the last."""
+    """At most ``k`` of ``steps`` (a sequence), evenly spaced, always with the first and the last."""
     if len(steps) <= k:
         return set(steps)
     return {steps[int(round(j))] for j in np.linspace(0, len(steps) - 1, k)}
@@ -142,9 +163,9 @@ class TensorBoardLogger(object):
                  Y_train=None):
         self.model = model
         self.test = None if X_test is None else (X_test, Y_test)
-        steps = list(steps) if steps else []
+        steps = steps if steps is not None else []
         self.histogram_steps = spread(steps, HISTOGRAMS)
-        draw = X_train is not None and X_train.shape[0] == 2 and steps
+        draw = X_train is not None and X_train.shape[0] == 2 and len(steps) > 0
         self.image_steps = spread(steps, IMAGES) if draw else set()
         self.train_data = (X_train, Y_train)
         self.histogram_tensors = layer_tensors(model)
