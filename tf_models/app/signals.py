@@ -12,14 +12,18 @@
 The script then exits with ``exit_status(signum)``: 130 after SIGINT, 143 after SIGTERM
 (128 + the signal number, as a shell reports a process killed by it).
 """
+import os
 import signal
+import sys
 import threading
 
 from tf_models import stopping
 from tf_models.app import console
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
-STATE = {"phase": "setup", "installed": False}
+STATE = {"phase": "setup", "installed": False, "previous": None}
+PROGRAMS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__)))))  # the project's root: its scripts/ and benchmarks/ are the programs
 
 
 class Stopped(KeyboardInterrupt):
@@ -45,18 +49,36 @@ def install():
     """Route SIGINT and SIGTERM of this process through the stop path (main thread only)."""
     if threading.current_thread() is not threading.main_thread():
         return
+    previous = {s: signal.getsignal(s) for s in SIGNALS}
     for s in SIGNALS:
         signal.signal(s, _handle)
     stopping.STATE.update(managed=True, signum=None, started=False)
-    STATE.update(phase="setup", installed=True)
+    STATE.update(phase="setup", installed=True, previous=previous)
 
 
 def settle():
-    """At the very end of a script: block both signals, so that one arriving while the
+    """At the very end of a script. In a program that is about to exit (a script of scripts/ or
+    benchmarks/ run as the main module): block both signals, so that one arriving while the
     interpreter shuts down (Python then restores the default SIGINT action) cannot turn the
-    exit status just decided into a death by signal."""
-    if STATE["installed"] and hasattr(signal, "pthread_sigmask"):
+    exit status just decided into a death by signal. Anywhere else (a test or a notebook that
+    called the script's main): put the handlers and the stop state back as they were."""
+    if not STATE["installed"]:
+        return
+    if _is_program() and hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        return
+    for s, handler in (STATE["previous"] or {}).items():
+        signal.signal(s, handler)
+    stopping.STATE.update(managed=False, signum=None, training=False, started=False,
+                          rising_warned=False)
+    STATE.update(phase="setup", installed=False, previous=None)
+
+
+def _is_program():
+    """Whether the main module is one of the project's programs (it exits when main returns)."""
+    main = os.path.abspath(getattr(sys.modules.get("__main__"), "__file__", None) or "")
+    return os.path.dirname(os.path.dirname(main)) == PROGRAMS and \
+        os.path.basename(os.path.dirname(main)) in ("scripts", "benchmarks")
 
 
 def begin_saving():
