@@ -1,14 +1,21 @@
-"""Wide inputs (images): the TF training loop also holds Xᵀ and takes dW1 = dZ1 Xᵀ from it
+"""Layouts and shortcuts chosen for speed must not change a number.
+
+Wide inputs (images): the TF training loop also holds Xᵀ and takes dW1 = dZ1 Xᵀ from it
 (graphs.layers.product, graphs.model_graph.holds_transpose), a layout chosen for speed. It must
 train exactly what TensorFlow's own gradient trains.
 
 Checked: the "loop" mode (which uses the copy) against the "step" and "feed" modes (the graph's
 autodiff ``train`` op, which never does), bit for bit; and the copy is really in the graph.
+
+The NumPy reference's backward pass skips dA[0] = W[1]ᵀ dZ[1], which no parameter needs: its
+gradients are checked against the course's loop, which forms every dA[l−1] with
+``linear_backward``/``layer_backward`` as the course writes them.
 """
 import numpy as np
 import pytest
 
 from tf_models import models
+from tf_models.reference import deep
 from tf_models.graphs import model_graph
 
 DIMS = [model_graph.TRANSPOSED_COPY_MIN_FEATURES, 6, 3, 1]
@@ -46,3 +53,22 @@ def test_the_copy_is_held_only_for_wide_inputs():
         graph = models.build_graph("deep", p0, 0.1, "relu", "float64", m=40)
         names = {op.name for op in graph.graph.get_operations()}
         assert ("data/X_T_data" in names) == expected, dims
+
+
+@pytest.mark.parametrize("dims", [[30, 5, 3, 1], [30, 1]])
+def test_numpy_backward_without_dA0_equals_the_course_loop(dims):
+    """reference.deep.backward_propagation == the course's loop forming dA[0] too, bit for bit."""
+    rng = np.random.RandomState(4)
+    X, Y = rng.randn(dims[0], 25), (rng.rand(1, 25) > 0.5).astype(np.float64)
+    parameters = models.initial_parameters("deep", dims, "he", 3, "float64")
+    AL, caches = deep.forward_propagation(X, parameters, "relu")
+    L = len(caches)
+    course = {}
+    dA, course["dW%d" % L], course["db%d" % L] = deep.linear_backward(AL - Y, caches[L - 1])
+    for l in range(L - 1, 0, -1):
+        dA, course["dW%d" % l], course["db%d" % l] = deep.layer_backward(dA, caches[l - 1], "relu")
+    assert dA.shape == X.shape  # the course's loop did form dA[0]
+    grads = deep.backward_propagation(AL, Y, caches, "relu")
+    assert sorted(grads) == sorted(course)
+    for name in course:
+        np.testing.assert_array_equal(grads[name], course[name], err_msg=name)
