@@ -13,10 +13,12 @@ Implementations, each running full-batch gradient descent on the same network an
     gemm       only the matrix products one iteration needs (np.dot / tf.matmul of the same
                shapes): forward W[l] A[l−1] per layer; backward dW[l] = dZ[l] A[l−1]ᵀ per layer
                and dA[l−1] = W[l]ᵀ dZ[l] for l ≥ 2. No training can be faster than this.
+    read X     the memory floor: two full reads of X per iteration (np.sum, or tf.reduce_sum on
+               all cores; the faster counts), as every step reads X for Z[1] and for dW[1]
 
 Workloads: the main job (2-4-1 tanh on the 400-point flower, float64), the course's cat-size deep
-network [12288, 20, 7, 5, 1] (relu, float32, 209 random examples: the real images are never
-read), and 2-4-1 tanh with m = 10³ … 10⁶ (each measured in a fresh subprocess, for its peak RSS).
+network [12288, 20, 7, 5, 1] (relu, float32 and float64, 209 random examples: the real images are
+never read), and 2-4-1 tanh with m = 10³ … 10⁶ (each measured in a fresh subprocess, for its peak RSS).
 
 Timing: one warm-up, then the median of repeated measurements of K iterations each. Other jobs
 on the machine move absolute times between runs; ratios within one run move much less.
@@ -37,7 +39,6 @@ from tf_models import datasets, models
 from tf_models.reference import gradient_descent
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 
 Workload = collections.namedtuple(
     "Workload", "name model layer_dims activation dtype m learning_rate")
@@ -46,6 +47,7 @@ MAIN = Workload("main: 2-4-1 tanh, flower m=400, float64", "shallow", [2, 4, 1],
                 "float64", 400, 1.2)
 CAT = Workload("deep: 12288-20-7-5-1 relu, m=209, float32", "deep", [12288, 20, 7, 5, 1],
                "relu", "float32", 209, 0.0075)
+CAT64 = CAT._replace(name="deep: 12288-20-7-5-1 relu, m=209, float64", dtype="float64")
 SCALE_MS = (10 ** 3, 10 ** 4, 10 ** 5, 10 ** 6)
 # Both precisions: float64 is the course's; in float32 TF 1.8's tanh is vectorized, in float64
 # it is the same scalar libm call as NumPy's, which caps TF's lead at the number of cores.
@@ -55,6 +57,8 @@ SCALE_DTYPES = ("float64", "float32")
 QUICK_MAIN = MAIN._replace(name="main (quick): 2-4-1 tanh, m=400, float64")
 QUICK_CAT = CAT._replace(name="deep (quick): 256-20-7-5-1 relu, m=32, float32",
                          layer_dims=[256, 20, 7, 5, 1], m=32)
+QUICK_CAT64 = QUICK_CAT._replace(name="deep (quick): 256-20-7-5-1 relu, m=32, float64",
+                                 dtype="float64")
 QUICK_SCALE_MS = (10 ** 2, 10 ** 3)
 
 
@@ -248,6 +252,47 @@ def tf_gemm_runner(workload, X, Y):
 GEMM_RUNNERS = collections.OrderedDict([("tf", tf_gemm_runner), ("numpy", numpy_gemm_runner)])
 
 
+# ---- the memory floor: two full reads of X --------------------------------------------------
+
+def numpy_read_runner(workload, X, Y):
+    """Two full reads of X per iteration (np.sum, one core): what a step must at least read,
+    once for Z[1] = W[1] X and once for dW[1] = dZ[1] Xᵀ."""
+    def run(K):
+        for _ in range(K):
+            X.sum()
+            X.sum()
+    return run, lambda: None
+
+
+def tf_read_runner(workload, X, Y):
+    """Two full reads of X per iteration with tf.reduce_sum (all cores), in a tf.while_loop."""
+    from tf_models.graphs import session
+    from tf_models.tfcompat import tf
+    graph = tf.Graph()
+    with graph.as_default():
+        data = tf.Variable(X)
+        n_steps = tf.placeholder(tf.int32, ())
+
+        def body(i, total):
+            with tf.control_dependencies([i]):
+                sums = [tf.reduce_sum(tf.identity(data)) for _ in range(2)]
+            return i + 1, total + tf.add_n(sums)
+        zero = tf.constant(0, dtype=data.dtype.base_dtype)
+        loop = tf.while_loop(lambda i, total: i < n_steps, body, [tf.constant(0), zero],
+                             parallel_iterations=1, back_prop=False)
+        init = tf.global_variables_initializer()
+    sess = tf.Session(graph=graph, config=session.session_config())
+    sess.run(init)
+
+    def run(K):
+        sess.run(loop, {n_steps: K})
+    return run, sess.close
+
+
+READ_RUNNERS = collections.OrderedDict([("read X tf", tf_read_runner),
+                                        ("read X numpy", numpy_read_runner)])
+
+
 # ---- one workload in this process ---------------------------------------------------------
 
 def time_workload(workload, iterations, repeats, implementations=None):
@@ -256,6 +301,7 @@ def time_workload(workload, iterations, repeats, implementations=None):
     results = collections.OrderedDict()
     todo = [(name, RUNNERS[name], iterations[name]) for name in (implementations or RUNNERS)]
     todo += [("gemm " + name, runner, iterations["gemm"]) for name, runner in GEMM_RUNNERS.items()]
+    todo += [(name, runner, iterations["gemm"]) for name, runner in READ_RUNNERS.items()]
     for name, make_runner, K in todo:
         run, close = make_runner(workload, X, Y)
         try:
@@ -263,6 +309,11 @@ def time_workload(workload, iterations, repeats, implementations=None):
         finally:
             close()
     return results
+
+
+def memory_floor(seconds):
+    """Seconds per iteration of two full reads of X: the faster of the two ways measured."""
+    return min(seconds[name] for name in READ_RUNNERS)
 
 
 # ---- the m sweep, one subprocess per (implementation, m) -----------------------------------
@@ -309,13 +360,3 @@ def run_scale_child(implementation, m, budget_examples, repeats, dtype="float64"
     args = json.dumps([implementation, m, budget_examples, repeats, dtype])
     out = subprocess.check_output([sys.executable, "-c", code, args], cwd=HERE)
     return json.loads(out.decode().strip().splitlines()[-1])
-
-
-# ---- end to end ----------------------------------------------------------------------------
-
-def time_main_script(run_dir):
-    """Wall seconds of ``python scripts/train_shallow.py`` (the main job, all outputs written)."""
-    start = time.perf_counter()
-    subprocess.check_call([sys.executable, os.path.join(ROOT, "scripts", "train_shallow.py"),
-                           "--run-dir", run_dir], cwd=ROOT, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start

@@ -1,7 +1,7 @@
 """The benchmark (benchmarks/benchmark.py with workloads.py and report.py) runs and reports.
 
-Only that it works: run at tiny sizes (--quick), it must print its table, write its JSON and
-name every target. No timing is asserted: these machines are shared and timings are noise here.
+Only that it works: run at tiny sizes (--quick), it must print its table, write its JSON with
+every part measured (the end-to-end parts once) and name every target. No timing is asserted: these machines are shared and timings are noise here.
 """
 import glob
 import json
@@ -47,10 +47,22 @@ def test_quick_benchmark_prints_the_table_and_writes_json(tmp_path):
     assert results["quick"] is True
     for workload in results["workloads"].values():
         times = workload["seconds_per_iteration"]
-        assert set(times) == {"tf loop", "tf feed", "numpy", "sklearn", "gemm tf", "gemm numpy"}
+        assert set(times) == {"tf loop", "tf feed", "numpy", "sklearn", "gemm tf", "gemm numpy",
+                              "read X tf", "read X numpy"}
         assert all(t > 0 for t in times.values())
+    assert {w["workload"]["dtype"] for w in list(results["workloads"].values())[1:]} == {
+        "float32", "float64"}  # the cat-shaped network in both precisions
+    parts = results["end_to_end"]
+    for part in ("startup", "bare_loop", "train_shallow", "tf_train_seconds",
+                 "numpy_train_seconds", "sklearn_fit"):
+        assert len(parts[part]) == 1 and parts[part][0] > 0, part
     assert {(r["implementation"], r["m"], r["dtype"]) for r in results["scale"]} == {
         (i, m, d) for i in ("tf loop", "numpy") for m in benchmark.QUICK_SCALE_MS
         for d in benchmark.SCALE_DTYPES}
     assert all(r["peak_rss"] > 0 for r in results["scale"])
     assert len(results["targets"]) >= 6 and all("met" in t for t in results["targets"])
+    names = " | ".join(t["target"] for t in results["targets"])
+    for target in ("end to end / (start-up + import tf + bare loop) <= 1.25",
+                   "train_seconds: tf / numpy <= 1", "train_seconds: tf / sklearn fit <= 1",
+                   "deep float64: tf loop / memory floor", "deep float32: tf loop / memory floor"):
+        assert target in names, target

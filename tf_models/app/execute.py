@@ -129,6 +129,10 @@ def _execute(config, run_dir, quiet):
         % (config.model, ds.description, ds.X_train.shape[1], ds.X_test.shape[1],
            config.backend, config.dtype, layer_dims))
     lines = progress.Console(config.iterations, start, config.print_every, quiet, say=console.say)
+    if config.backend == "tf":
+        # TensorFlow is imported before the clock starts: train_seconds is the training's time
+        # (graph, loop, TensorBoard records, checkpoints), comparable with the NumPy backend's.
+        from tf_models.graphs import session, summaries  # noqa: F401
     t0 = time.time()
     stopped = None  # a stopping.Diverged or Interrupted: save the parameters it kept, re-raise
     failed = []     # [(what, reason)] of outputs that could not be written

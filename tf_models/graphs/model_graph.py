@@ -11,6 +11,9 @@
     train_loop      ``n_steps`` steps in one Session.run (a tf.while_loop around the same step),
                     on the training set held in the graph
 
+For wide inputs (``holds_transpose``) the training loop also holds Xᵀ (``data/X_T_data``), from
+which it computes dW1 = dZ1 Xᵀ faster, with the same numbers.
+
 Speed (docs/performance.md): pass ``m``, the number of training examples, when it is known. The
 training data then have a static shape inside ``train_loop``, and TensorFlow's graph optimizer
 replaces the shape arithmetic of the gradients (Shape, BroadcastGradientArgs, Reshape: about a
@@ -22,7 +25,12 @@ import numpy as np
 
 from tf_models.activations import DECISION_THRESHOLD
 from tf_models.graphs import layers, updates
-from tf_models.tfcompat import tf
+from tf_models.tfcompat import IS_TF2, tf
+
+# From this many input features on, the training loop also holds Xᵀ (one more copy of X) and
+# takes dW1 = dZ1 Xᵀ from it (layers.product; see holds_transpose). The course's cat images have
+# 12288; the 2-D and tabular datasets stay with one copy.
+TRANSPOSED_COPY_MIN_FEATURES = 1024
 
 
 class ModelGraph(collections.namedtuple("ModelGraph", [
@@ -62,6 +70,11 @@ def build(name, model, initial_parameters, update, dtype, m=None, **options):
             # What train_loop reads: the same data, with their shape stated when m is known.
             X_steps = _with_shape(X_data, (n_x, m), "X_steps")
             Y_steps = _with_shape(Y_data, (1, m), "Y_steps")
+            if holds_transpose(n_x, dt):
+                X_T_data = tf.Variable(tf.transpose(X_train), trainable=False,
+                                       validate_shape=False, name="X_T_data",
+                                       collections=[tf.GraphKeys.LOCAL_VARIABLES])
+                layers.hold_transpose(X_steps, _with_shape(X_T_data, (m, n_x), "X_T_steps"))
         X = tf.placeholder_with_default(X_data, (n_x, None), name="X")
         Y = tf.placeholder_with_default(Y_data, (1, None), name="Y")
         parameters = layers.create_parameters(initial_parameters, dt)
@@ -96,6 +109,13 @@ def build(name, model, initial_parameters, update, dtype, m=None, **options):
                       X_train=X_train, Y_train=Y_train, parameters=parameters, A=A, Z=Z, cost=cost,
                       grads=grads, train=train, n_steps=n_steps, train_loop=train_loop,
                       predictions=predictions, accuracy=accuracy, init=init, data_init=data_init)
+
+
+def holds_transpose(n_x, dtype):
+    """Whether the training loop also holds Xᵀ: for wide inputs, in float64, and in float32 on
+    TensorFlow 1.x. TensorFlow 2's float32 products (oneDNN) sum in an order that depends on the
+    operands' layout, so there the copy would change the numbers, and it measured no faster."""
+    return n_x >= TRANSPOSED_COPY_MIN_FEATURES and (dtype == tf.float64 or not IS_TF2)
 
 
 def _with_shape(data, shape, name):

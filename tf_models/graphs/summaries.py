@@ -16,7 +16,9 @@ tensor's ``name:0``, never prefixed by a name scope) and the model's graph holds
 the graph tab shows the course's computation graph and nothing else.
 
 The decision-boundary pictures are drawn with matplotlib on a background thread, from a copy of
-the parameters, while TensorFlow trains on (Session.run releases Python's lock).
+the parameters, while TensorFlow trains on (Session.run releases Python's lock). matplotlib and
+TensorBoard's pr_curve plugin are imported where they are first used (matplotlib on that thread,
+while the first steps run), so that a run pays for them only when it draws or writes a PR curve.
 """
 import os
 import queue
@@ -27,12 +29,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tf_models import models, plots  # plots first: it selects matplotlib's Agg backend
+from tf_models import models
 from tf_models.tfcompat import tf
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from tensorboard import version as _tensorboard_version  # noqa: E402
-from tensorboard.plugins.pr_curve import summary as pr_curve_summary  # noqa: E402 (after tfcompat)
+from tensorboard import version as _tensorboard_version  # noqa: E402 (after tfcompat)
 
 TENSORBOARD_VERSION = tuple(int(p) for p in _tensorboard_version.VERSION.split(".")[:2])
 
@@ -131,6 +130,7 @@ def pr_curve(labels, probabilities, tag="test_set"):
     """TensorBoard's pr_curve summary (its NumPy ``pb`` API) of ŷ against Y, both (1, m).
 
     The plugin stores it under the tag ``<tag>/pr_curves``."""
+    from tensorboard.plugins.pr_curve import summary as pr_curve_summary
     return pr_curve_summary.pb(tag, labels=np.ravel(labels) > 0.5,
                                predictions=np.ravel(probabilities).astype(np.float32),
                                num_thresholds=PR_THRESHOLDS)
@@ -138,6 +138,9 @@ def pr_curve(labels, probabilities, tag="test_set"):
 
 def boundary_png(model, activation, parameters, X, Y, title):
     """The decision boundary of ``parameters`` over X (2, m) with Y, as a small PNG."""
+    from tf_models import plots  # first: it selects matplotlib's Agg backend
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
     fig = Figure(figsize=(3.2, 3.2))          # not through pyplot: safe on a background thread
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(111)

@@ -54,27 +54,28 @@ def compute_cost(caches, Y):
     return cross_entropy_cost(ZL, Y)
 
 
-def linear_backward(dZ, cache):
+def linear_backward(dZ, cache, with_dA_prev=True):
     """From dZ[l] (n_l, m) to dA[l−1], dW[l], db[l]   (1.4.2.2, vectorized):
 
         dW[l] = (1/m) dZ[l] A[l−1]ᵀ     db[l] = (1/m) Σ_rows dZ[l]     dA[l−1] = W[l]ᵀ dZ[l]
 
     (ERRATA 4: the text's single-example dW[l] = dZ[l]·a[l−1] lacks the transpose.)
+    ``with_dA_prev=False`` returns None for dA[l−1] (see ``backward_propagation``).
     """
     A_prev, W, _, _ = cache
     m = A_prev.shape[1]
     dW = np.dot(dZ, A_prev.T) / m
     db = np.sum(dZ, axis=1, keepdims=True) / m
-    dA_prev = np.dot(W.T, dZ)
+    dA_prev = np.dot(W.T, dZ) if with_dA_prev else None
     return dA_prev, dW, db
 
 
-def layer_backward(dA, cache, activation):
+def layer_backward(dA, cache, activation, with_dA_prev=True):
     """dZ[l] = dA[l] * g'(Z[l]), then ``linear_backward``."""
     _, _, Z, A = cache
     dZ = activations.get(activation)[1](Z, A)  # g'(Z[l]), a new array ...
     dZ *= dA  # ... multiplied in place by dA[l]: dZ[l] = dA[l] * g'(Z[l])
-    return linear_backward(dZ, cache)
+    return linear_backward(dZ, cache, with_dA_prev)
 
 
 def backward_propagation(AL, Y, caches, activation="relu"):
@@ -83,14 +84,20 @@ def backward_propagation(AL, Y, caches, activation="relu"):
     Output layer: dZ[L] = A[L] − Y, the sigmoid and the cross-entropy differentiated together
     (as the course does for logistic regression and 1.3.5). Starting from
     dA[L] = −Y/A[L] + (1 − Y)/(1 − A[L]) instead would divide by zero once σ saturates.
+
+    The course's backward loop also forms dA[0] = W[1]ᵀ dZ[1], the gradient with respect to X,
+    and never uses it: no parameter depends on it. It is skipped here (``with_dA_prev``). For
+    the course's cat network it is a third product as large as the two that dW[1] and Z[1] need
+    (an (n_x, m) result: 12288 × 209), so skipping it saves about a third of a step; every
+    gradient returned is unchanged, bit for bit. TensorFlow's autodiff skips it too.
     """
     grads = {}
     L = len(caches)
     dZ = AL - Y
-    dA_prev, grads["dW%d" % L], grads["db%d" % L] = linear_backward(dZ, caches[L - 1])
+    dA_prev, grads["dW%d" % L], grads["db%d" % L] = linear_backward(dZ, caches[L - 1], L > 1)
     for l in range(L - 1, 0, -1):
         dA_prev, grads["dW%d" % l], grads["db%d" % l] = layer_backward(dA_prev, caches[l - 1],
-                                                                       activation)
+                                                                       activation, l > 1)
     return grads
 
 
