@@ -47,8 +47,9 @@ def setup():
     STATE["ready"] = True
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
-        if not isinstance(stream, io.TextIOWrapper) or stream.errors == "tf_models_ascii":
-            continue  # a test's capture object, or done already
+        if stream is not getattr(sys, "__%s__" % name) or not isinstance(stream, io.TextIOWrapper) \
+                or stream.errors == "tf_models_ascii":
+            continue  # not the process's own stream (a test's capture, a notebook), or done already
         try:
             stream.flush()
             if hasattr(stream, "reconfigure"):  # Python 3.7+
@@ -60,6 +61,7 @@ def setup():
                                        line_buffering=stream.line_buffering or name == "stderr")
         except (AttributeError, ValueError, OSError):
             continue
+        STATE.setdefault("wrappers", []).append(wrapped)  # kept: collecting one closes the buffer
         setattr(sys, name, wrapped)
 
 
