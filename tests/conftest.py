@@ -64,6 +64,18 @@ def assert_close_dicts(mine, theirs, rtol, label_mine="NumPy", label_theirs="TF"
                                    err_msg="%s: %s vs %s" % (key, label_mine, label_theirs))
 
 
+def assert_same_training(results, reference="loop"):
+    """Every {mode: (parameters, costs)} of ``results`` equals ``reference``'s bit for bit: the
+    costs at every record, then each parameter (the message names the mode and the tensor)."""
+    p_ref, costs_ref = results[reference]
+    for mode in sorted(m for m in results if m != reference):
+        p_mode, costs_mode = results[mode]
+        assert costs_mode == costs_ref, "costs: %s vs %s" % (mode, reference)
+        for name in sorted(p_ref):
+            np.testing.assert_array_equal(p_mode[name], p_ref[name],
+                                          err_msg="%s: %s vs %s" % (name, mode, reference))
+
+
 # Property tests (hypothesis): in CI, a fixed example sequence, so that a landing never depends on
 # luck; locally, fresh random examples every run.
 try:

@@ -8,7 +8,7 @@ reference after many steps, where small differences in the arithmetic would have
 import numpy as np
 import pytest
 
-from conftest import assert_close_dicts
+from conftest import assert_close_dicts, assert_same_training
 from tf_models import datasets, models
 from tf_models.graphs import session
 from tf_models.tfcompat import tf
@@ -35,13 +35,7 @@ def test_loop_step_and_feed_modes_are_identical(model, activation, dims, learnin
     results = {mode: models.train_tf(model, X, Y, p0, learning_rate, 57, activation,
                                      record_every=20, mode=mode)
                for mode in models.TF_MODES}
-    p_loop, costs_loop = results["loop"]
-    for mode in ("step", "feed"):
-        p_mode, costs_mode = results[mode]
-        assert costs_mode == costs_loop, "costs: %s vs loop" % mode
-        for name in sorted(p_loop):
-            np.testing.assert_array_equal(p_mode[name], p_loop[name],
-                                          err_msg="%s: %s vs loop" % (name, mode))
+    assert_same_training(results)
 
 
 def test_loop_mode_with_and_without_a_static_m_is_identical():
