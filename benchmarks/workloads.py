@@ -221,23 +221,24 @@ def numpy_gemm_runner(workload, X, Y):
     return run, lambda: None
 
 
-def tf_gemm_runner(workload, X, Y):
-    """tf.matmul of one iteration's products, K times in a tf.while_loop (as ``train_loop``)."""
+def _tf_loop_runner(make_values):
+    """run(K): K iterations of a tf.while_loop that computes a list of tensors afresh each
+    iteration, in a session configured as the trainer's; returns (run, close).
+    ``make_values()`` runs in the new graph: it creates the Variables and returns (build, dtype),
+    build() making the iteration's tensors inside the loop body."""
     from tf_models.graphs import session
     from tf_models.tfcompat import tf
-    operands = _gemm_operands(matmul_shapes(workload.layer_dims, X.shape[1]), workload.dtype)
     graph = tf.Graph()
     with graph.as_default():
-        pairs = [(tf.Variable(a), tf.Variable(b), t) for a, b, t in operands]
+        build, dtype = make_values()
         n_steps = tf.placeholder(tf.int32, ())
 
         def body(i, total):
-            with tf.control_dependencies([i]):  # each iteration computes its products anew
-                products = [tf.matmul(tf.identity(a), b, transpose_a=(t == "a"),
-                                      transpose_b=(t == "b")) for a, b, t in pairs]
-            # One entry of each product flows on, so that the optimizer cannot drop them.
-            return i + 1, total + tf.add_n([p[0, 0] for p in products])
-        zero = tf.constant(0, dtype=pairs[0][0].dtype.base_dtype)
+            with tf.control_dependencies([i]):  # each iteration computes its values anew
+                values = build()
+            # One entry of each value flows on, so that the optimizer cannot drop them.
+            return i + 1, total + tf.add_n([tf.reshape(v, [-1])[0] for v in values])
+        zero = tf.constant(0, dtype=tf.as_dtype(dtype))
         loop = tf.while_loop(lambda i, total: i < n_steps, body, [tf.constant(0), zero],
                              parallel_iterations=1, back_prop=False)
         init = tf.global_variables_initializer()
@@ -247,6 +248,21 @@ def tf_gemm_runner(workload, X, Y):
     def run(K):
         sess.run(loop, {n_steps: K})
     return run, sess.close
+
+
+def tf_gemm_runner(workload, X, Y):
+    """tf.matmul of one iteration's products, K times in a tf.while_loop (as ``train_loop``)."""
+    from tf_models.tfcompat import tf
+    operands = _gemm_operands(matmul_shapes(workload.layer_dims, X.shape[1]), workload.dtype)
+
+    def make_values():
+        pairs = [(tf.Variable(a), tf.Variable(b), t) for a, b, t in operands]
+
+        def build():
+            return [tf.matmul(tf.identity(a), b, transpose_a=(t == "a"), transpose_b=(t == "b"))
+                    for a, b, t in pairs]
+        return build, operands[0][0].dtype
+    return _tf_loop_runner(make_values)
 
 
 GEMM_RUNNERS = collections.OrderedDict([("tf", tf_gemm_runner), ("numpy", numpy_gemm_runner)])
@@ -266,27 +282,15 @@ def numpy_read_runner(workload, X, Y):
 
 def tf_read_runner(workload, X, Y):
     """Two full reads of X per iteration with tf.reduce_sum (all cores), in a tf.while_loop."""
-    from tf_models.graphs import session
     from tf_models.tfcompat import tf
-    graph = tf.Graph()
-    with graph.as_default():
+
+    def make_values():
         data = tf.Variable(X)
-        n_steps = tf.placeholder(tf.int32, ())
 
-        def body(i, total):
-            with tf.control_dependencies([i]):
-                sums = [tf.reduce_sum(tf.identity(data)) for _ in range(2)]
-            return i + 1, total + tf.add_n(sums)
-        zero = tf.constant(0, dtype=data.dtype.base_dtype)
-        loop = tf.while_loop(lambda i, total: i < n_steps, body, [tf.constant(0), zero],
-                             parallel_iterations=1, back_prop=False)
-        init = tf.global_variables_initializer()
-    sess = tf.Session(graph=graph, config=session.session_config())
-    sess.run(init)
-
-    def run(K):
-        sess.run(loop, {n_steps: K})
-    return run, sess.close
+        def build():
+            return [tf.reduce_sum(tf.identity(data)) for _ in range(2)]
+        return build, X.dtype
+    return _tf_loop_runner(make_values)
 
 
 READ_RUNNERS = collections.OrderedDict([("read X tf", tf_read_runner),
