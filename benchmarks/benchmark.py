@@ -10,7 +10,7 @@ import os
 import sys
 
 import report
-from tf_models.app import cli
+from tf_models.run import cli
 
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 

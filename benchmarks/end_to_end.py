@@ -1,7 +1,7 @@
 """What a user waits for: ``python scripts/train_shallow.py`` from start to exit, and the
 ``train_seconds`` it reports, beside the limits measured in the same run.
 
-    startup        a fresh interpreter that imports TensorFlow (through tf_models.tfcompat) and exits
+    startup        a fresh interpreter that imports TensorFlow (through tf_models.graphs.tfcompat) and exits
     bare loop      the main job's 10 000 steps alone: one Session.run of the graph's train_loop,
                    timed in a fresh process after the graph is built and warmed up
     train_shallow  the script itself, TF backend (TensorBoard records, checkpoints, pictures, all
@@ -53,7 +53,7 @@ def _wall(command):
 
 def startup_seconds():
     """Wall seconds of a fresh interpreter importing TensorFlow (as every TF run does)."""
-    return _wall([sys.executable, "-c", "from tf_models.tfcompat import tf"])
+    return _wall([sys.executable, "-c", "from tf_models.graphs.tfcompat import tf"])
 
 
 def bare_loop_seconds(iterations):

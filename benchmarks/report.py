@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 import end_to_end as e2e
-from tf_models.app import outputs
+from tf_models.run import outputs
 from workloads import (CAT, CAT64, MAIN, QUICK_CAT, QUICK_CAT64, QUICK_MAIN, QUICK_SCALE_MS,
                        RUNNERS, SCALE_DTYPES, SCALE_MS, gemm_flops, matmul_shapes, memory_floor,
                        run_scale_child, time_workload)
@@ -88,7 +88,7 @@ def _scale_row(results, implementation, m, dtype):
 
 
 def check_targets(results):
-    """The issue's targets, each with its measured value and whether it is met."""
+    """The performance targets, each with its measured value and whether it is met."""
     targets = []
     workloads = list(results["workloads"].values())
     main, cat = workloads[0]["seconds_per_iteration"], workloads[1]["seconds_per_iteration"]

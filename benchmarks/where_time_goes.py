@@ -85,10 +85,10 @@ def phases(argv):
                 clock(label, start)
         setattr(owner, attr, timed)
     start = time.perf_counter()
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     clock("import tensorflow (and numpy)", start)
     from tf_models import models, plots
-    from tf_models.app import execute, outputs
+    from tf_models.run import execute, outputs
     from tf_models.graphs import session, summaries
     for owner, attr, label in [
             (models, "graph_of", "build the graph"),
@@ -113,7 +113,7 @@ def phases(argv):
 def products(rounds=12, K=10):
     """Min seconds of the cat network's big products, each layout, TF and NumPy."""
     import numpy as np
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     for dtype in ("float64", "float32"):
         rng = np.random.RandomState(0)
         X = rng.rand(12288, 209).astype(dtype)
@@ -166,7 +166,7 @@ def products(rounds=12, K=10):
 
 
 def main(argv=None):
-    from tf_models.app import cli
+    from tf_models.run import cli
     parser = cli.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("imports", "phases", "products"),
                         help="imports or phases of one train_shallow.py run, or the cat "

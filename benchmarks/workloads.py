@@ -131,7 +131,7 @@ def tf_loop_runner(workload, X, Y):
 
 def tf_feed_runner(workload, X, Y):
     """The TF 1.x tutorials' loop: default Session, the batch fed and the cost fetched each step."""
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     graph = models.build_graph(workload.model, start_parameters(workload), workload.learning_rate,
                                workload.activation, workload.dtype)
     sess = tf.Session(graph=graph.graph)
@@ -227,7 +227,7 @@ def _tf_loop_runner(make_values):
     ``make_values()`` runs in the new graph: it creates the Variables and returns (build, dtype),
     build() making the iteration's tensors inside the loop body."""
     from tf_models.graphs import session
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     graph = tf.Graph()
     with graph.as_default():
         build, dtype = make_values()
@@ -252,7 +252,7 @@ def _tf_loop_runner(make_values):
 
 def tf_gemm_runner(workload, X, Y):
     """tf.matmul of one iteration's products, K times in a tf.while_loop (as ``train_loop``)."""
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     operands = _gemm_operands(matmul_shapes(workload.layer_dims, X.shape[1]), workload.dtype)
 
     def make_values():
@@ -282,7 +282,7 @@ def numpy_read_runner(workload, X, Y):
 
 def tf_read_runner(workload, X, Y):
     """Two full reads of X per iteration with tf.reduce_sum (all cores), in a tf.while_loop."""
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
 
     def make_values():
         data = tf.Variable(X)
@@ -343,7 +343,7 @@ def peak_rss_bytes():
 def scale_child(implementation, m, budget_examples, repeats, dtype="float64"):
     """Measured inside the subprocess: seconds per iteration, RSS after the imports, peak RSS."""
     if implementation.startswith("tf"):
-        from tf_models.tfcompat import tf  # noqa: F401
+        from tf_models.graphs.tfcompat import tf  # noqa: F401
     after_imports = peak_rss_bytes()
     workload = MAIN._replace(m=m, dtype=dtype)
     X, Y = make_data(workload)

@@ -15,8 +15,8 @@ Exit status: 0 all pass, 1 something fails (here 1 is the answer, not a bug), 2 
 import argparse
 import sys
 
-from tf_models.app import cli, console
-from tf_models.checker import check_file, report, specs
+from tf_models.run import cli, console
+from tf_models.learner.checker import check_file, report, specs
 
 TIMEOUT = 10.0  # seconds per function
 MEMORY_MB = 1024  # address space a function may add

@@ -7,14 +7,15 @@
 Both start from the same NumPy parameters on the same data. Every --print-every iterations the
 table shows both costs and the largest absolute difference between the two sets of parameters;
 the last line gives the largest difference seen. Exit status 0 when it is within the dtype's
-tolerance (tf_models/compare.py says which and why), 1 when it is not (here 1 is the answer,
+tolerance (tf_models/learner/compare_backends.py says which and why), 1 when it is not (here 1 is the answer,
 not a bug), 2 on bad input (--out is checked before training), 130 on Ctrl-C, 143 on SIGTERM.
 A plot of both cost curves and of the differences (log scale) is written to --out.
 """
 import sys
 
-from tf_models import compare, datasets, models, settings
-from tf_models.app import cli, console
+from tf_models.learner import compare_backends
+from tf_models import datasets, models, settings
+from tf_models.run import cli, console
 
 ITERATIONS = 1000       # gradient-descent steps of each backend
 PRINT_EVERY = 100       # a row of the table (and a point of the plot) every N steps
@@ -37,7 +38,7 @@ def build_parser():
     p.add_argument("--seed", type=cli.seed_int, default=1, help="seed for data, split and initialization")
     p.add_argument("--tolerance", type=cli.non_negative_float,
                    help="relative tolerance (default: %s)" % ", ".join(
-                       "%s %.0e" % kv for kv in sorted(compare.TOLERANCE.items())))
+                       "%s %.0e" % kv for kv in sorted(compare_backends.TOLERANCE.items())))
     p.add_argument("--perturb", type=cli.finite_float, default=0.0,
                    help="add this to the TF copy's first weight, to see a real difference")
     p.add_argument("--out", type=cli.figure_path,
@@ -54,13 +55,13 @@ def _compare(argv):
     out = cli.figure_path(args.out or OUT.format(model=args.model, dtype=args.dtype))
     console.say("NumPy vs TensorFlow: %s, %s, %d iterations"
                 % (args.model, args.dtype, args.iterations))
-    console.say(compare.HEADER)
-    result = compare.compare_dataset(
+    console.say(compare_backends.HEADER)
+    result = compare_backends.compare_dataset(
         args.model, args.dataset, args.dtype, args.iterations, args.learning_rate,
         args.print_every, args.seed, args.tolerance, args.perturb,
-        on_row=lambda row: console.say(compare.format_row(row)))
-    console.say(compare.summary(result))
-    cli.write_figure(out, lambda tmp: compare.plot(
+        on_row=lambda row: console.say(compare_backends.format_row(row)))
+    console.say(compare_backends.summary(result))
+    cli.write_figure(out, lambda tmp: compare_backends.plot(
         result, tmp, "NumPy vs TensorFlow: %s, %s" % (args.model, args.dtype)))
     console.say("plot: %s" % out)
     return 0 if result.ok else 1

@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 
-from tf_models.app import cli, console
+from tf_models.run import cli, console
 from tf_models.demos import activation_functions
 
 OUT = "runs/demos/activations.png"

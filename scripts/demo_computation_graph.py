@@ -9,7 +9,7 @@ and draws the graph to --out.
 """
 import sys
 
-from tf_models.app import cli, console
+from tf_models.run import cli, console
 from tf_models.demos import computation_graph
 
 OUT = "runs/demos/computation_graph.png"

@@ -6,7 +6,7 @@
 import sys
 
 from tf_models import settings
-from tf_models.app import cli, console
+from tf_models.run import cli, console
 from tf_models.demos import hidden_units
 
 ITERATIONS = 5000

@@ -9,7 +9,7 @@ trained from each initialization with the same data, α and iterations.
 import sys
 
 from tf_models import settings
-from tf_models.app import cli, console
+from tf_models.run import cli, console
 from tf_models.demos import initialization
 
 ITERATIONS = 3000

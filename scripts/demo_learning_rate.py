@@ -10,7 +10,7 @@ numbers to plot.
 import sys
 
 from tf_models import settings
-from tf_models.app import cli, console
+from tf_models.run import cli, console
 from tf_models.demos import learning_rate
 
 ITERATIONS = 2000

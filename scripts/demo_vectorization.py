@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from tf_models.app import cli, console
+from tf_models.run import cli, console
 from tf_models.demos import vectorization
 
 N = 10 ** 6       # length of the vectors of the dot product (the text uses 10^5)

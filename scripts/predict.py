@@ -17,7 +17,7 @@ import os
 import sys
 
 from tf_models import datasets, settings
-from tf_models.app import cli, console, params_io, prediction
+from tf_models.run import cli, console, params_io, prediction
 
 BACKEND = "numpy"  # the NumPy forward pass starts fastest; --backend tf evaluates the TF graph
 

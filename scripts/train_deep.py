@@ -12,7 +12,7 @@ network shrink ~100× per layer and training stalls (``--init randn`` shows it).
 """
 import sys
 
-from tf_models.app import cli
+from tf_models.run import cli
 
 
 def main(argv=None):

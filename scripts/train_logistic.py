@@ -10,7 +10,7 @@ The defaults (breast_cancer standardized with the training split's statistics, a
 """
 import sys
 
-from tf_models.app import cli
+from tf_models.run import cli
 
 
 def main(argv=None):

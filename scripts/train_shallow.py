@@ -9,7 +9,7 @@ a hidden layer separates the flower, a linear model cannot).
 import sys
 
 from tf_models import models
-from tf_models.app import cli, execute
+from tf_models.run import cli, execute
 
 # The defaults (the course's planar example: flower, n_h = 4, tanh, alpha 1.2, 10000 iterations)
 # are the shallow network's entry in tf_models.models.REGISTRY.

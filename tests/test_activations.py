@@ -66,7 +66,7 @@ def test_unknown_activation_names_the_choices():
 def test_numpy_activation_equals_tf_op(name, dtype):
     """NumPy g(Z) vs the TF op the graphs use (layers.activation), on the same Z."""
     from tf_models.graphs import layers
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     Z = np.array([[-1000.0, -3.0, -0.5, 0.0, 0.5, 3.0, 1000.0]], dtype=dtype)
     graph = tf.Graph()
     with graph.as_default():

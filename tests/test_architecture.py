@@ -82,13 +82,39 @@ def test_no_import_cycle_in_the_package():
 def test_only_tfcompat_imports_tensorflow():
     known = modules()
     importers = sorted(name for name, path in known.items() if "tensorflow" in imports(path, known)[1])
-    assert importers == ["tf_models.tfcompat"]
+    assert importers == ["tf_models.graphs.tfcompat"]
 
 
 def test_the_course_modules_load_without_tensorflow():
     """Importing the models, datasets and run machinery does not import TensorFlow (it takes a
     second): only building or running a graph does."""
-    code = ("import sys; import tf_models.models, tf_models.datasets, tf_models.app.cli, "
-            "tf_models.app.execute, tf_models.compare; print('tensorflow' in sys.modules)")
+    code = ("import sys; import tf_models.models, tf_models.datasets, tf_models.run.cli, "
+            "tf_models.run.execute, tf_models.learner.compare_backends; print('tensorflow' in sys.modules)")
     out = subprocess.check_output([sys.executable, "-c", code], cwd="/")
     assert out.decode().strip() == "False"
+
+
+def test_the_top_of_the_package_holds_the_course():
+    """At most 12 modules at the top of tf_models/ (the course's concepts and the registry); the
+    run machinery and the learner tools live in subpackages of their own."""
+    top = sorted(f[:-3] for f in os.listdir(PACKAGE) if f.endswith(".py") and f != "__init__.py")
+    assert len(top) <= 12, top
+    for machinery in ("stopping", "progress", "memory", "h5files", "tfcompat", "compare", "playground"):
+        assert machinery not in top
+
+
+def test_a_module_name_means_one_thing():
+    """No two modules share a name in different places, except the NumPy/TF twins of a model
+    (reference/ and graphs/) and each package's __init__."""
+    twins = {"logistic", "shallow", "deep"}
+    where = {}
+    for name in modules():
+        leaf = name.rsplit(".", 1)[-1]
+        if name.count(".") >= 1 and os.path.exists(os.path.join(ROOT, *name.split("."))):
+            continue  # a package
+        where.setdefault(leaf, []).append(name)
+    shared = {leaf: names for leaf, names in where.items() if len(names) > 1}
+    for leaf, names in shared.items():
+        allowed = {"tf_models.reference." + leaf, "tf_models.graphs." + leaf,
+                   "tf_models.exercises." + leaf}  # and the exercises by model
+        assert leaf in twins and set(names) <= allowed, names

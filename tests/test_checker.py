@@ -1,4 +1,4 @@
-"""scripts/check_mine.py and tf_models.checker: learner files written for these tests graded
+"""scripts/check_mine.py and tf_models.learner.checker: learner files written for these tests graded
 against tf_models.exercises. A correct, independent plain-NumPy solution (tests/learner_files/
 correct_*.py) must pass; the same solution with one planted mistake (a one-line edit made here)
 must fail on that function, with the mistake named."""
@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from tf_models.checker import check_file
+from tf_models.learner.checker import check_file
 
 FILES = os.path.join(ROOT, "tests", "learner_files")
 SCRIPT = os.path.join(ROOT, "scripts", "check_mine.py")

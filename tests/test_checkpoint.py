@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from tf_models.app import cli, config, execute, params_io, rundir
-from tf_models.tfcompat import tf
+from tf_models.run import cli, config, execute, params_io, rundir
+from tf_models.graphs.tfcompat import tf
 
 # model: (dataset, learning rate, extra flags)
 MODELS = {"logistic": ("breast_cancer", 0.05, []),

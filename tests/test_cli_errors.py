@@ -15,7 +15,7 @@ import pytest
 
 from bad_inputs import bad_h5_files, course_h5
 from conftest import ROOT, load_script
-from tf_models.app import params_io
+from tf_models.run import params_io
 
 def script(name):
     """The module scripts/<name>.py (conftest.load_script)."""
@@ -133,7 +133,7 @@ def test_a_real_process_prints_one_line_and_no_traceback(files):
 ])
 def test_out_of_memory_and_bugs_also_end_in_one_line(capsys, monkeypatch, failure, status, words):
     """Out of memory is the input's size (2); anything else is a bug (1), shown on request."""
-    from tf_models.app import execute
+    from tf_models.run import execute
 
     def fail(config, quiet=False):
         raise failure

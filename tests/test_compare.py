@@ -1,4 +1,4 @@
-"""NumPy vs TensorFlow comparison (tf_models.compare, scripts/compare_backends.py).
+"""NumPy vs TensorFlow comparison (tf_models.learner.compare_backends, scripts/compare_backends.py).
 
 Checks, in order: the difference measure itself; that both backends agree within the dtype's
 tolerance for every model (and that they really trained); that the check fails when the two starts
@@ -14,7 +14,8 @@ import pytest
 
 import conftest
 from conftest import ROOT, RTOL
-from tf_models import compare, models
+from tf_models.learner import compare_backends
+from tf_models import models
 
 SCRIPT = os.path.join(ROOT, "scripts", "compare_backends.py")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -28,7 +29,7 @@ def load_script():
 def test_parameter_difference_finds_the_largest_entry_and_its_name():
     a = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[0.5]]), "W2": np.array([[3.0]])}
     b = {"W1": np.array([[1.0, 2.25]]), "b1": np.array([[0.0]]), "W2": np.array([[-4.0]])}
-    diff, name, scale = compare.parameter_difference(a, b)
+    diff, name, scale = compare_backends.parameter_difference(a, b)
     assert (diff, name) == (7.0, "W2")
     assert scale == 4.0  # max |θ_b|
 
@@ -36,7 +37,7 @@ def test_parameter_difference_finds_the_largest_entry_and_its_name():
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("model", models.MODELS)
 def test_backends_agree_within_the_dtype_tolerance(model, dtype):
-    result = compare.compare_dataset(model, dtype=dtype, num_iterations=60, record_every=20)
+    result = compare_backends.compare_dataset(model, dtype=dtype, num_iterations=60, record_every=20)
     # one row per record, at the same iterations as the NumPy trainer records
     assert [r["iteration"] for r in result.rows] == [0, 20, 40, 60]
     # training moved the parameters: the comparison is not of two untouched starts
@@ -44,7 +45,7 @@ def test_backends_agree_within_the_dtype_tolerance(model, dtype):
     assert costs[-1][1] < costs[0][1] - 1e-3, costs
     # parameters: within the tolerance at every record
     for r in result.rows:
-        assert r["diff"] <= compare.TOLERANCE[dtype] * r["scale"], r
+        assert r["diff"] <= compare_backends.TOLERANCE[dtype] * r["scale"], r
     assert result.ok
     # costs: the two backends' J agree to the dtype's precision
     np.testing.assert_allclose([J for _, J in result.costs("numpy")],
@@ -53,25 +54,25 @@ def test_backends_agree_within_the_dtype_tolerance(model, dtype):
 
 
 def test_float64_agreement_is_far_tighter_than_the_tolerance():
-    result = compare.compare_dataset("deep", dtype="float64", num_iterations=100, record_every=50)
-    assert result.max_diff < 1e-12, compare.summary(result)
+    result = compare_backends.compare_dataset("deep", dtype="float64", num_iterations=100, record_every=50)
+    assert result.max_diff < 1e-12, compare_backends.summary(result)
 
 
 def test_a_different_start_exceeds_the_tolerance():
     # the TF copy starts with W1[0, 0] moved by 0.1: a real disagreement the check must catch
-    result = compare.compare_dataset("shallow", dtype="float64", num_iterations=40,
+    result = compare_backends.compare_dataset("shallow", dtype="float64", num_iterations=40,
                                      record_every=20, perturb=0.1)
     assert not result.ok
     assert result.rows[0]["diff"] == pytest.approx(0.1, rel=1e-12)
-    assert "EXCEEDS" in compare.summary(result)
+    assert "EXCEEDS" in compare_backends.summary(result)
 
 
 def test_tolerance_zero_fails_where_the_default_passes():
     # a difference of 1e-13 in one weight: inside 1e-10, outside a tolerance of 0
     kwargs = dict(model="logistic", dtype="float64", num_iterations=20, record_every=10,
                   perturb=1e-13)
-    assert compare.compare_dataset(**kwargs).ok
-    assert not compare.compare_dataset(tolerance=0.0, **kwargs).ok
+    assert compare_backends.compare_dataset(**kwargs).ok
+    assert not compare_backends.compare_dataset(tolerance=0.0, **kwargs).ok
 
 
 def test_script_prints_the_table_and_writes_the_plot(tmp_path, capsys):

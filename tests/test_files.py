@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, toy_data
-from tf_models import models, stopping
-from tf_models.app import outputs, params_io, rundir
+from tf_models import models
+from tf_models.run import stopping
+from tf_models.run import outputs, params_io, rundir
 
 
 # ---- run directories ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The notebooks' progress bar (tf_models.progress): an on_record callback for models.train_*."""
-from tf_models import datasets, models, progress
+"""The notebooks' progress bar (tf_models.run.progress): an on_record callback for models.train_*."""
+from tf_models import datasets, models
+from tf_models.run import progress
 
 
 def test_the_bar_follows_training_to_the_end_with_the_last_cost(capsys):

@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 
 from conftest import toy_data
-from tf_models import activations, datasets, losses, models, stopping
+from tf_models import activations, datasets, losses, models
+from tf_models.run import stopping
 from tf_models.reference import deep as np_deep
 from tf_models.reference import logistic as np_logistic
 from tf_models.reference import shallow as np_shallow
-from tf_models.tfcompat import tf
+from tf_models.graphs.tfcompat import tf
 
 DTYPES = ["float32", "float64"]
 # Logits ±1000 with labels that make two examples right and two wrong by 1000:

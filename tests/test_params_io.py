@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from tf_models import models
-from tf_models.app import params_io
+from tf_models.run import params_io
 
 ATTRS = {"model": "shallow", "backend": "tf", "dtype": "float64", "dataset": "flower",
          "test_dataset": None, "layer_dims": [2, 4, 1], "activation": "tanh", "init": "randn",

@@ -82,7 +82,7 @@ LONG_RTOL = {"float64": 1e-10, "float32": 1e-4}
 @pytest.mark.parametrize("model,activation,learning_rate", [
     ("shallow", "tanh", 1.2), ("deep", "relu", 0.1), ("logistic", None, 1.2)])
 def test_1000_iterations_on_flower(model, activation, learning_rate, dtype):
-    """The issue's acceptance: 1000 iterations on real data from identical parameters."""
+    """1000 iterations on real data from identical parameters: the parameters still agree."""
     ds = datasets.load_dataset("flower", seed=1).astype(dtype)
     dims = {"logistic": [2, 1], "shallow": [2, 4, 1], "deep": [2, 8, 4, 1]}[model]
     p0 = models.initial_parameters(model, dims, "he" if model == "deep" else "randn", 2, dtype)

@@ -1,4 +1,4 @@
-"""The playground of notebook 1.3 (tf_models.playground), without a browser.
+"""The playground of notebook 1.3 (tf_models.learner.playground), without a browser.
 
 Its training is checked against a direct ``models.train_<backend>`` run from the same start (it
 must train the project's model, not a copy), its redraws against the schedule it is given, the
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from conftest import RTOL, assert_close_dicts
-from tf_models import datasets, models, playground
+from tf_models import datasets, models
+from tf_models.learner import playground
 
 SHORT = playground.DEFAULTS._replace(iterations=300, hidden_units=3)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, load_script
-from tf_models.app import cli
+from tf_models.run import cli
 
 ITERATIONS = 200
 

@@ -1,6 +1,6 @@
 """What a training script shows while it trains, and the small things around its outputs.
 
-The console (tf_models.progress.Console) against what a reader of a terminal and of a log file
+The console (tf_models.run.progress.Console) against what a reader of a terminal and of a log file
 should see: the course-style record lines in both, a live bar (rate, ETA, cost) only on a
 terminal; --quiet; the finer cost record behind cost.png; the TensorBoard command printed for
 the stack that ran; predict.py given a run directory; files that follow the user's umask.
@@ -17,8 +17,8 @@ import sys
 import pytest
 
 from conftest import ROOT, load_script
-from tf_models import progress
-from tf_models.app import cli, params_io
+from tf_models.run import progress
+from tf_models.run import cli, params_io
 
 LINE = re.compile(r"^iteration +(\d+) +cost \d+\.\d{6}$")
 

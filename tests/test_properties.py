@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from bad_inputs import course_h5, truncated_copy
 from conftest import RTOL, assert_close_dicts, load_script
-from tf_models import datasets, h5files, models
+from tf_models import datasets, models
+from tf_models.run import h5files
 from tf_models.activations import HIDDEN_ACTIVATIONS
 from tf_models.reference import deep as np_deep
 from tf_models.reference import logistic as np_logistic

@@ -1,6 +1,6 @@
 """A run is a transaction: real scripts in subprocesses, real signals, a full disk, a memory limit.
 
-Each test checks the scripts (tf_models.app) against the contract of README "Exit statuses":
+Each test checks the scripts (tf_models.run) against the contract of README "Exit statuses":
 nothing trained is lost (params.h5 loadable from the run directory or from the place the one
 error line names), no traceback, the documented exit status.
 """
@@ -19,7 +19,7 @@ import pytest
 from bad_inputs import course_h5
 from conftest import ROOT, needs_catvnoncat, CAT_TRAIN, CAT_TEST
 from tf_models import models
-from tf_models.app import params_io, rundir
+from tf_models.run import params_io, rundir
 
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=ROOT)
 
@@ -133,7 +133,7 @@ def test_tf_answers_a_signal_whatever_the_record_interval(tmp_path, sig, status)
 
 
 def _cat_train():
-    from tf_models import h5files
+    from tf_models.run import h5files
     ds = h5files.load(CAT_TRAIN, CAT_TEST)
     return ds.X_train, ds.Y_train
 

@@ -35,7 +35,7 @@ def assert_complete_run_dir(run_dir, metrics, two_d):
     if metrics["backend"] == "tf":
         events = [f for _, _, fs in os.walk(run_dir) for f in fs if "tfevents" in f]
         assert events, "TensorBoard event files missing"
-        from tf_models.app.rundir import CHECKPOINT_DIR
+        from tf_models.run.rundir import CHECKPOINT_DIR
         assert os.listdir(os.path.join(run_dir, CHECKPOINT_DIR)), "checkpoint missing"
 
 

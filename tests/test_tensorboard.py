@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from tf_models.app import cli
+from tf_models.run import cli
 from tf_models.graphs import summaries
-from tf_models.tfcompat import tf
+from tf_models.graphs.tfcompat import tf
 
 from urllib.parse import urlencode
 from urllib.request import urlopen

@@ -1,4 +1,4 @@
-"""tf_models.tfcompat keeps TensorFlow 2's start-up notices out of stderr and nothing else.
+"""tf_models.graphs.tfcompat keeps TensorFlow 2's start-up notices out of stderr and nothing else.
 
 Checked against the lines TensorFlow 2.21 really prints while it loads (copied below), against a
 real import in a fresh interpreter of this stack, and against a line that must survive.
@@ -18,7 +18,7 @@ NOTICES = [
 
 
 def test_the_filter_matches_the_notices_and_not_other_lines():
-    from tf_models.tfcompat import _START_UP_NOTICES
+    from tf_models.graphs.tfcompat import _START_UP_NOTICES
     assert all(_START_UP_NOTICES.match(line) for line in NOTICES)
     others = ["E0000 00:00:1795701813.800654    6872 port.cc:153] oneDNN failed to load\n",
               "WARNING: something else\n", "Traceback (most recent call last):\n"]
@@ -27,7 +27,7 @@ def test_the_filter_matches_the_notices_and_not_other_lines():
 
 def run_import(level):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL=level, PYTHONPATH=ROOT)
-    code = ("import sys; print('before', file=sys.stderr); from tf_models.tfcompat import tf; "
+    code = ("import sys; print('before', file=sys.stderr); from tf_models.graphs.tfcompat import tf; "
             "print('after', file=sys.stderr)")
     return subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           env=env, universal_newlines=True, timeout=300)

@@ -11,7 +11,7 @@ import pytest
 from conftest import assert_close_dicts, assert_same_training
 from tf_models import datasets, models
 from tf_models.graphs import session
-from tf_models.tfcompat import tf
+from tf_models.graphs.tfcompat import tf
 
 CASES = [("logistic", None, [2, 1], 0.5), ("shallow", "tanh", [2, 4, 1], 1.2),
          ("deep", "relu", [2, 5, 3, 1], 0.1)]

@@ -9,8 +9,9 @@ import pytest
 
 from bad_inputs import bad_h5_files, course_h5
 from conftest import toy_data
-from tf_models import datasets, h5files, models
-from tf_models.app import params_io
+from tf_models import datasets, models
+from tf_models.run import h5files
+from tf_models.run import params_io
 
 
 def raises_clearly(fn, *words):

@@ -9,7 +9,7 @@ scales, standardized with the training set's mean and standard deviation only.
     circles        400 points, a circle inside a circle (make_circles, noise 0.1, factor 0.5)
     breast_cancer  569 tumours × 30 features, 1 = benign (scikit-learn's bundled copy)
     digits         1797 8×8 images, binary task: 1 = odd digit, 0 = even digit
-    HDF5 files     the course's cat/non-cat layout (``tf_models.h5files``)
+    HDF5 files     the course's cat/non-cat layout (``tf_models.run.h5files``)
 
 ``check_X``, ``check_Y`` and ``check_data`` are the checks every entry point applies to data it is
 given: one ValueError naming the problem (a transposed X, labels other than 0/1, NaN, ...).

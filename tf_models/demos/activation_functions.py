@@ -30,7 +30,7 @@ def by_tensorflow(z):
     """The same {name: (g(z), g'(z))} from TensorFlow: the op, and tf.gradients of Σ g(z)
     (each g acts elementwise, so the gradient of the sum is g'(z) at every point)."""
     from tf_models.graphs import layers
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     graph = tf.Graph()
     with graph.as_default():
         Z = tf.constant(np.asarray(z, dtype=np.float64), name="Z")

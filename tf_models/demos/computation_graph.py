@@ -46,7 +46,7 @@ def by_nudging(a=7.0, b=4.0, c=2.0, h=0.001):
 
 def by_tensorflow(a=7.0, b=4.0, c=2.0):
     """The same graph in TensorFlow; derivatives by ``tf.gradients`` (reverse-mode autodiff)."""
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     graph = tf.Graph()
     with graph.as_default():
         a_ = tf.constant(a, tf.float64, name="a")

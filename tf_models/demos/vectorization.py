@@ -46,7 +46,7 @@ class _TFDot(object):
     """A session holding a and b as variables and the node c = Σ a_i b_i; calling it runs c."""
 
     def __init__(self, a, b):
-        from tf_models.tfcompat import tf
+        from tf_models.graphs.tfcompat import tf
         self.graph = tf.Graph()
         with self.graph.as_default():
             feed_a = tf.placeholder(tf.float64, a.shape)

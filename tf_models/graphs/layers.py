@@ -10,7 +10,7 @@ import weakref
 import numpy as np
 
 from tf_models.activations import LEAKY_RELU_SLOPE
-from tf_models.tfcompat import tf
+from tf_models.graphs.tfcompat import tf
 
 
 def tf_dtype(dtype):

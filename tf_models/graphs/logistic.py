@@ -5,7 +5,7 @@ Twin: ``tf_models.reference.logistic``. ``graphs.model_graph.build`` assembles t
 (placeholders, variables, this forward pass and cost, the update) from these functions.
 """
 from tf_models.graphs import layers
-from tf_models.tfcompat import tf
+from tf_models.graphs.tfcompat import tf
 
 
 def forward_propagation(X, parameters, reenter=False):

@@ -7,7 +7,7 @@
     A, Z            the output layer's activation ŷ and logits
     cost            J, from the logits (stable)
     grads           {"dW1": tf.gradients(cost, W1), ...}: autodiff, to compare with the NumPy backward pass
-    train           one step of the update rule (graphs.updates), e.g. gradient descent θ := θ − α dθ
+    train           one step of the update rule (graphs.optimizers), e.g. gradient descent θ := θ − α dθ
     train_loop      ``n_steps`` steps in one Session.run (a tf.while_loop around the same step),
                     on the training set held in the graph
 
@@ -24,8 +24,8 @@ import collections
 import numpy as np
 
 from tf_models.activations import DECISION_THRESHOLD
-from tf_models.graphs import layers, updates
-from tf_models.tfcompat import IS_TF2, tf
+from tf_models.graphs import layers, optimizers
+from tf_models.graphs.tfcompat import IS_TF2, tf
 
 # From this many input features on, the training loop also holds Xᵀ (one more copy of X) and
 # takes dW1 = dZ1 Xᵀ from it (layers.product; see holds_transpose). The course's cat images have
@@ -85,7 +85,7 @@ def build(name, model, initial_parameters, update, dtype, m=None, **options):
         with tf.name_scope("gradients_of_cost"):
             grad_list = tf.gradients(cost, [parameters[k] for k in names])
             grads = dict(zip(["d" + k for k in names], grad_list))
-        optimizer = updates.optimizer(update, dt)
+        optimizer = optimizers.optimizer(update, dt)
         # The step applies the gradients above (``grads``), not a second copy of them, gated by
         # tf.tuple as minimize(..., gate_gradients=GATE_GRAPH) would: every gradient is computed
         # before any parameter is updated. With TF1's ref variables an update is in place, and a

@@ -18,8 +18,8 @@ Costs follow the NumPy reference exactly: [i, J] for the parameters before updat
 """
 import time
 
-from tf_models import stopping
-from tf_models.tfcompat import tf
+from tf_models.run import stopping
+from tf_models.graphs.tfcompat import tf
 
 CHUNK_SECONDS = 0.5     # the longest a single Session.run of the "loop" mode should take
 MAX_CHUNK = 2 ** 31 - 1  # n_steps is an int32
@@ -50,7 +50,7 @@ def train(model, sess, X, Y, training, on_record=None):
     ``training``: a checked settings.Training (its record interval and TF mode are used here).
     on_record(i, J, parameters) is called at each record with the parameters fetched there
     (NumPy arrays), as the NumPy loop does; what needs the session keeps it in its closure.
-    At each record the parameters are fetched with J and checked (tf_models.stopping): a blow-up
+    At each record the parameters are fetched with J and checked (tf_models.run.stopping): a blow-up
     raises ``Diverged`` with those of the previous record; Ctrl-C takes effect after the running
     Session.run and raises ``Interrupted`` with the parameters after the completed steps.
     """

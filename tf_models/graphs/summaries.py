@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from tf_models import models
-from tf_models.tfcompat import tf
+from tf_models.graphs.tfcompat import tf
 from tensorboard import version as _tensorboard_version  # noqa: E402 (after tfcompat)
 
 TENSORBOARD_VERSION = tuple(int(p) for p in _tensorboard_version.VERSION.split(".")[:2])

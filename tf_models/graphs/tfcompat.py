@@ -1,6 +1,6 @@
 """The one place that imports TensorFlow.
 
-Every other module writes ``from tf_models.tfcompat import tf`` and gets the TF 1.x API:
+Every other module writes ``from tf_models.graphs.tfcompat import tf`` and gets the TF 1.x API:
 
 - on the TF 1.x stacks (TensorFlow 1.8, 1.15) that is ``tensorflow`` itself;
 - on TensorFlow 2.x it is ``tensorflow.compat.v1`` with v2 behaviour disabled, so placeholders,

@@ -14,8 +14,9 @@ import os
 
 import numpy as np
 
-from tf_models import h5files, memory, models, stopping
-from tf_models.app import console, outputs, signals
+from tf_models.run import h5files, memory, stopping
+from tf_models import models
+from tf_models.run import console, outputs, signals
 
 MEMORY_HINT = "choose fewer units or a smaller dataset"
 

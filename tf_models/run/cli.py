@@ -14,12 +14,12 @@ import shlex
 import sys
 
 from tf_models import activations, datasets, initializers, models, settings, updates
-from tf_models.app import config as run_config
-from tf_models.app import console
-from tf_models.app.argtypes import (  # noqa: F401 (the scripts use them as cli.*)
+from tf_models.run import config as run_config
+from tf_models.run import console
+from tf_models.run.argtypes import (  # noqa: F401 (the scripts use them as cli.*)
     FIGURE_FORMATS, MAX_COUNT, count_int, figure_path, finite_float, float_list, int_list,
     layer_dims_arg, non_negative_float, positive_float, positive_int, seed_int)
-from tf_models.app.endings import EXIT_STATUSES, ending, fail, finish, one_line, run  # noqa: F401
+from tf_models.run.endings import EXIT_STATUSES, ending, fail, finish, one_line, run  # noqa: F401
 
 
 
@@ -40,7 +40,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
 def write_figure(path, draw):
     """draw(tmp_path) then rename: the picture appears whole or not at all."""
-    from tf_models.app import params_io
+    from tf_models.run import params_io
     params_io.atomic_write(path, draw)
 
 
@@ -150,7 +150,7 @@ def main(parser, model, argv=None, after=None):
 
 
 def _train(parser, model, argv, after):
-    from tf_models.app import execute, resume
+    from tf_models.run import execute, resume
     args = parser.parse_args(argv)
     config = config_from_args(model, args)
     if args.resume:

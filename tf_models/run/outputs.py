@@ -13,7 +13,7 @@ import sys
 import numpy as np
 
 from tf_models import models
-from tf_models.app import params_io
+from tf_models.run import params_io
 
 
 def versions():
@@ -48,7 +48,7 @@ def write_outputs(config, ds, trained, metrics, run_dir):
     folder under the temporary directory instead. Then cost.png and (2-D data)
     decision_boundary.png. Every file is written atomically. ``saved``: the paths written;
     ``failed``: [(name, reason)] of what could not be written where it belongs."""
-    from tf_models.app import console
+    from tf_models.run import console
     saved, failed = [], []
     essentials = (("params.h5", lambda path: params_io.save_params(path, trained,
                                                                    param_attrs(metrics))),

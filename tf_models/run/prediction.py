@@ -14,7 +14,8 @@ import os
 
 import numpy as np
 
-from tf_models import activations, datasets, h5files, models, settings
+from tf_models import activations, datasets, models, settings
+from tf_models.run import h5files
 
 
 def evaluation_data(attrs, dataset=None, data=None):
@@ -74,7 +75,7 @@ def probabilities(backend, parameters, attrs, X):
 
 def _predict_proba_tf(model, parameters, X, activation, dtype, learning_rate):
     """The model's TF graph built from ``parameters``; A evaluated with X fed (no training)."""
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     graph = models.build_graph(model, parameters, learning_rate, activation, dtype)
     with tf.Session(graph=graph.graph) as sess:
         sess.run(graph.init)
@@ -103,7 +104,7 @@ def write_predictions(path, A, Y):
 
     Written to a temporary file and then linked to ``path``, so the CSV appears whole or not at
     all, and an existing file is never overwritten (ValueError instead)."""
-    from tf_models.app import params_io
+    from tf_models.run import params_io
     if os.path.exists(path):
         raise ValueError("%s already exists; choose another --out (files are never overwritten)"
                          % path)
@@ -126,7 +127,7 @@ def write_predictions(path, A, Y):
 def changed_data(attrs, dataset=None, data=None):
     """The data files the evaluation reads that the run trained on and that changed since
     (their fingerprints in ``attrs["data_fingerprints"]`` differ); [] for other data."""
-    from tf_models.app import fingerprints
+    from tf_models.run import fingerprints
     recorded = attrs.get("data_fingerprints") or {}
     if dataset:
         return []

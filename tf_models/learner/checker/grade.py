@@ -10,7 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from tf_models.checker import compare, diagnose, gradients, loader, sandbox, specs
+from tf_models.learner.checker import differences, diagnose, gradients, loader, sandbox, specs
 
 Result = namedtuple("Result", "exercise name status message message_zh details")
 GRADCHECK_LIMIT = 1e-5  # relative error; a right formula gives about 1e-9 with ε = 1e-6
@@ -38,7 +38,7 @@ def check_function(learner, spec, timeout=5.0, memory_mb=1024):
         hint = _square_hint(learner, spec, timeout, memory_mb) if outcome.status == "error" else None
         return _fail(spec, outcome.value, hint, {"status": outcome.status})
     for args, (mine, grads_error) in zip(calls, outcome.value):
-        theirs = compare.flatten(_reference(spec, args), spec.labels)
+        theirs = differences.flatten(_reference(spec, args), spec.labels)
         result = _compare_call(spec, args, mine, theirs, grads_error)
         if result is not None:
             return result
@@ -48,7 +48,7 @@ def check_function(learner, spec, timeout=5.0, memory_mb=1024):
 def _compare_call(spec, args, mine, theirs, grads_error):
     if spec.kind == "init":
         return _compare_init(spec, mine, theirs)
-    difference = compare.first_difference(mine, theirs, spec.kind)
+    difference = differences.first_difference(mine, theirs, spec.kind)
     if difference is None:
         return None
     if spec.kind == "train" and _trained_well(spec, args, mine, theirs):
@@ -69,14 +69,14 @@ def _compare_call(spec, args, mine, theirs, grads_error):
 def _compare_init(spec, mine, theirs):
     """Exact when the learner's draw is the exercise's; otherwise every shape and b must be right
     and W must look like the exercise's draw (another seed or draw order is no mistake)."""
-    difference = compare.first_difference(mine, theirs, "init")
+    difference = differences.first_difference(mine, theirs, "init")
     if difference is None:
         return None
-    problem = (compare.first_difference(mine, theirs, "init", values=False)
-               or compare.first_difference(mine, [t for t in theirs if "W" not in t.label], "init"))
+    problem = (differences.first_difference(mine, theirs, "init", values=False)
+               or differences.first_difference(mine, [t for t in theirs if "W" not in t.label], "init"))
     if problem is not None:
         return _fail(spec, problem.text, None, {"output": problem.label})
-    statistics = compare.init_statistics(mine, theirs)
+    statistics = differences.init_statistics(mine, theirs)
     if statistics is None:
         return None
     return _fail(spec, difference.text, diagnose.explain_init(statistics), {"output": difference.label})
@@ -115,7 +115,7 @@ def _learner_task(spec, ns, calls):
                 grads_error = gradients.check(spec, ns, copy.deepcopy(args), result)
             except Exception as e:  # the learner's forward or cost fails: say so, keep the outputs
                 grads_error = "gradient check not possible: %s: %s" % (type(e).__name__, e)
-        out.append((compare.flatten(result, spec.labels), grads_error))
+        out.append((differences.flatten(result, spec.labels), grads_error))
     return out
 
 
@@ -131,8 +131,8 @@ def _square_hint(learner, spec, timeout, memory_mb):
     if outcome.status != "ok":
         return None
     for args, (mine, _) in zip(calls, outcome.value):
-        theirs = compare.flatten(_reference(spec, args), spec.labels)
-        difference = compare.first_difference(mine, theirs, spec.kind)
+        theirs = differences.flatten(_reference(spec, args), spec.labels)
+        difference = differences.first_difference(mine, theirs, spec.kind)
         if difference is not None:
             return diagnose.explain(spec, args, mine, theirs, difference)
     return None

@@ -15,7 +15,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from tf_models.checker import course_helpers
+from tf_models.learner.checker import course_helpers
 from tf_models.exercises import deep, logistic, shallow
 
 Spec = namedtuple("Spec", "name exercise kind calls labels seed")

@@ -13,8 +13,9 @@ whatever happens: params.h5 and metrics.json first, the rest after, each failure
 import os
 import time
 
-from tf_models import datasets, h5files, models, progress, stopping
-from tf_models.app import console, fingerprints, outputs, resume, rundir, safety, signals
+from tf_models import datasets, models
+from tf_models.run import h5files, progress, stopping
+from tf_models.run import console, fingerprints, outputs, resume, rundir, safety, signals
 
 
 def load_data(config):
@@ -47,7 +48,7 @@ def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None,
     file or checkpoint (a full disk, say) is noted in ``failed`` and training goes on.
     """
     from tf_models.graphs import session, summaries
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     training = config.training(record_every(config))
     graph = models.graph_of(training, parameters, config.dtype, m=ds.X_train.shape[1])
     failed = [] if failed is None else failed

@@ -45,7 +45,7 @@ def run(learner, task, timeout=5.0, memory_mb=1024):
 
 def namespace_of(learner):
     """Execute the kept imports (each may fail: noted, not fatal) and definitions; return the globals."""
-    from tf_models.checker import course_helpers
+    from tf_models.learner.checker import course_helpers
     ns = {"__name__": "learner", "__file__": learner.path}
     for chunk in learner.chunks:
         # Blank lines first, so that tracebacks give the line numbers of the learner's file.

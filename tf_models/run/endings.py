@@ -8,7 +8,7 @@
 """
 import os
 
-from tf_models.app import console, signals
+from tf_models.run import console, signals
 
 EXIT_STATUSES = ("exit status: 0 success; 1 a bug (please report it); 2 bad input, divergence or "
                  "a failed write (one 'error:' line); 130 Ctrl-C; 143 SIGTERM")

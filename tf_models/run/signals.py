@@ -17,8 +17,8 @@ import signal
 import sys
 import threading
 
-from tf_models import stopping
-from tf_models.app import console
+from tf_models.run import stopping
+from tf_models.run import console
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STATE = {"phase": "setup", "installed": False, "previous": None}

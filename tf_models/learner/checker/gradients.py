@@ -13,7 +13,7 @@ J = (1/m) Σ (dZ ⊙ Z) (respectively (1/m) Σ (dA ⊙ A)), whose derivatives ar
 import numpy as np
 
 from tf_models import gradcheck
-from tf_models.checker.specs import reference_function
+from tf_models.learner.checker.specs import reference_function
 
 EPSILON = 1e-6
 

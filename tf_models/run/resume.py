@@ -10,7 +10,7 @@ import os
 import numpy as np
 
 from tf_models import datasets
-from tf_models.app import console, params_io, rundir
+from tf_models.run import console, params_io, rundir
 
 RESUME_KEYS = ("model", "dataset", "layer_dims", "seed", "dtype", "learning_rate", "iterations",
                "costs", "backend")
@@ -128,7 +128,7 @@ def point(config, layer_dims):
 
 def _usable(prefix, parameters):
     """True when the checkpoint ``prefix`` holds every parameter with params.h5's shapes."""
-    from tf_models.tfcompat import tf
+    from tf_models.graphs.tfcompat import tf
     try:
         reader = tf.train.NewCheckpointReader(prefix)
         shapes = reader.get_variable_to_shape_map()

@@ -54,7 +54,7 @@ def read(path, split):
 def check_declared(path, x, y, x_key, y_key):
     """The datasets' declared shapes and dtypes, checked before a byte is read: numbers, m
     examples in both, and the memory to hold them (the file's values and a float64 copy)."""
-    from tf_models import memory
+    from tf_models.run import memory
     layout = "%s (m, 64, 64, 3) and %s (m,)" % (x_key, y_key)
     for key, d in ((x_key, x), (y_key, y)):
         if d.dtype.kind not in "biuf":

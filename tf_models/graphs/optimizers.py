@@ -3,7 +3,7 @@
 A new rule adds its optimizer here beside its NumPy class (momentum would be
 ``tf.train.MomentumOptimizer(alpha, beta)``).
 """
-from tf_models.tfcompat import tf
+from tf_models.graphs.tfcompat import tf
 
 
 def _gradient_descent(rule, dtype):

@@ -7,7 +7,7 @@ plain words, and the erratum where the course text causes it. Messages are (Engl
 import numpy as np
 
 from tf_models import activations
-from tf_models.checker import compare
+from tf_models.learner.checker import differences
 from tf_models.exercises import deep, logistic
 
 MESSAGES = {
@@ -127,13 +127,13 @@ def explain(spec, args, mine, theirs, difference, square=False):
             continue
         try:
             with np.errstate(all="ignore"):
-                wrong = compare.flatten(variant(*args), spec.labels)
+                wrong = differences.flatten(variant(*args), spec.labels)
         except Exception:  # a variant that does not apply to these inputs
             continue
-        if compare.same(compare.find(mine, difference.label), compare.find(wrong, difference.label),
+        if differences.same(differences.find(mine, difference.label), differences.find(wrong, difference.label),
                         "train" if spec.kind == "train" else "plain"):
             return _message(key)
-    return _generic(args, compare.find(mine, difference.label), compare.find(theirs, difference.label))
+    return _generic(args, differences.find(mine, difference.label), differences.find(theirs, difference.label))
 
 
 def _generic(args, item, ref):
@@ -170,6 +170,6 @@ def _message(key, **detail):
 
 
 def explain_init(problem):
-    """The message for ``compare.init_statistics``'s finding ("zeros", "uniform", "scale 0.1")."""
+    """The message for ``differences.init_statistics``'s finding ("zeros", "uniform", "scale 0.1")."""
     key, _, detail = problem.partition(" ")
     return _message(key, detail=detail)
