@@ -21,8 +21,9 @@ import importlib
 
 import numpy as np
 
-from tf_models import (activations, datasets, initializers, parameters as layouts, settings,
-                       updates)
+from tf_models import activations, datasets, initializers, settings, updates
+# (the module's names, not the module: ``parameters`` is what every function here calls its dict)
+from tf_models.parameters import LAYERED, SINGLE_UNIT, check as check_parameters
 from tf_models.settings import BACKENDS, DTYPES, MODELS, TF_MODES  # noqa: F401 (re-exported)
 
 Defaults = collections.namedtuple(
@@ -62,20 +63,20 @@ class Model(collections.namedtuple(
     def initial_parameters(self, layer_dims, init, seed, dtype):
         """Zeros for logistic regression (1.2.4.2: one unit, no symmetry to break), ``init`` for
         the networks (1.4.3.3)."""
-        if self.layout is layouts.SINGLE_UNIT:
+        if self.layout is SINGLE_UNIT:
             return initializers.initialize_logistic(layer_dims[0], dtype)
         return initializers.initialize_parameters(layer_dims, init, seed, dtype)
 
 
 REGISTRY = collections.OrderedDict((m.name, m) for m in (
     Model("logistic", "logistic regression", "1.2", "tf_models.reference.logistic",
-          "tf_models.graphs.logistic", layouts.SINGLE_UNIT, 0,
+          "tf_models.graphs.logistic", SINGLE_UNIT, 0,
           Defaults("breast_cancer", 0.05, 2000, 100, (), None, "zeros")),
     Model("shallow", "shallow network", "1.3", "tf_models.reference.shallow",
-          "tf_models.graphs.shallow", layouts.LAYERED, 1,
+          "tf_models.graphs.shallow", LAYERED, 1,
           Defaults("flower", 1.2, 10000, 1000, (4,), "tanh", "randn")),
     Model("deep", "deep L-layer network", "1.4", "tf_models.reference.deep",
-          "tf_models.graphs.deep", layouts.LAYERED, None,
+          "tf_models.graphs.deep", LAYERED, None,
           Defaults("breast_cancer", 0.0075, 2500, 250, (20, 7, 5), "relu", "xavier")),
 ))
 assert tuple(REGISTRY) == MODELS
@@ -130,7 +131,7 @@ def fit(training, backend, X, Y, parameters, on_record=None):
     settings.check_choice(backend, BACKENDS, "backend")
     entry = REGISTRY[training.model]
     datasets.check_data(X, Y)
-    _, start = layouts.check(entry, parameters, X.shape[0], X.dtype)
+    _, start = check_parameters(entry, parameters, X.shape[0], X.dtype)
     if backend == "numpy":
         from tf_models.reference import gradient_descent
         module, options = entry.numpy(), entry.options(training.activation)
@@ -178,7 +179,7 @@ def build_graph(model, parameters, learning_rate, activation=None, dtype="float6
     """The model's TF graph (a ModelGraph), variables initialized from ``parameters``."""
     record = training(model, learning_rate, 1, activation)
     dtype = settings.check_dtype(dtype)
-    _, start = layouts.check(REGISTRY[model], parameters, dtype=dtype)
+    _, start = check_parameters(REGISTRY[model], parameters, dtype=dtype)
     return graph_of(record, start, dtype, m)
 
 
@@ -189,7 +190,7 @@ def predict_proba(model, parameters, X, activation=None):
     entry = get(model)
     if entry.hidden_layers != 0:
         activations.get(activation)
-    dims, p = layouts.check(entry, parameters, dtype=getattr(X, "dtype", None))
+    dims, p = check_parameters(entry, parameters, dtype=getattr(X, "dtype", None))
     datasets.check_X(X, dims[0])
     return entry.numpy().predict_proba(p, X, **entry.options(activation))
 

@@ -26,7 +26,8 @@ Tolerance, relative to the size of the parameters (|Δθ| ≤ tolerance · max(1
 """
 import numpy as np
 
-from tf_models import models, parameters as layouts, settings
+from tf_models import models, settings
+from tf_models.parameters import check as check_parameters
 
 TOLERANCE = {"float64": 1e-10, "float32": 1e-2}
 
@@ -90,7 +91,7 @@ def compare(model, X, Y, parameters, learning_rate, num_iterations, activation=N
     models.fit(training, "numpy", X, Y, parameters, on_record=keep_numpy)
 
     from tf_models.graphs import session  # imports TensorFlow: only when it is needed
-    _, start = layouts.check(models.get(model), parameters if tf_parameters is None
+    _, start = check_parameters(models.get(model), parameters if tf_parameters is None
                              else tf_parameters, X.shape[0], X.dtype)
     graph = models.graph_of(training, start, X.dtype)
     rows = []
