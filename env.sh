@@ -1,83 +1,74 @@
 #!/usr/bin/env bash
 # Run a command inside the project's Python environment, creating it first if it is missing.
 #
-#   ./env.sh python scripts/train_shallow.py     # pinned stack (the course's: Python 3.6, TF 1.8)
-#   STACK=tf1 ./env.sh python -m pytest          # tf1 stack (Python 3.7, TF 1.15.5, the last TF1)
-#   STACK=modern ./env.sh python -m pytest       # modern stack (Python 3.11, TF 2.x via tf.compat.v1)
+#   ./env.sh python scripts/train_shallow.py     # the stack this machine can run (see below)
+#   ./env.sh python -m pytest                    # the whole test suite in the same environment
+#   STACK=modern ./env.sh python -m pytest       # a stack by name: pinned, tf1 or modern
 #   ./env.sh jupyter notebook notebooks/         # the notebooks, served on 127.0.0.1 with a token
+#   ./env.sh --which                             # which stack and Python it would use; builds nothing
+#
+# With STACK unset it takes the pinned stack (the course's: Python 3.6, TensorFlow 1.8) where a
+# Python 3.6 is found on a platform that has the course's wheels (Linux or macOS on x86-64), and
+# otherwise the modern stack (CPython 3.11.2 to 3.13, TensorFlow 2 through tf.compat.v1), saying so
+# in one line. PYTHON36, PYTHON37 and PYTHON_MODERN (or PYTHON311) name an interpreter explicitly.
 #
 # The environment lives in .venv-<stack>/, holds the project as an editable install (so
-# `import tf_models` works from any directory), and is rebuilt when its requirements files or
-# setup.py change, so running this twice is cheap and safe.
+# `import tf_models` works from any directory), and is rebuilt when its requirements files,
+# setup.py or the chosen Python change, so running this twice is cheap and safe.
+#
+# The choosing and building are in tools/bootstrap.py, run by any Python 3 found here: this script
+# keeps to bash 3.2 and shell builtins, so that it runs on macOS as on Linux.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-stack=${STACK:-pinned}
-
-case "$stack" in
-  pinned) want=3.6; reqs=(requirements.txt requirements-test.txt requirements-jupyter.txt) ;;
-  tf1) want=3.7; reqs=(requirements-tf1.txt) ;;
-  modern) want=3.11; reqs=(requirements-modern.txt) ;;
-  *) echo "error: STACK must be 'pinned', 'tf1' or 'modern', not '$stack'" >&2; exit 2 ;;
+case "${BASH_SOURCE[0]}" in
+  */*) here=${BASH_SOURCE[0]%/*} ;;
+  *) here=. ;;
 esac
-venv="$root/.venv-$stack"
+root=$(cd "$here" && pwd)
 
-find_python() {
-  # 1. an explicit choice, 2. pythonX.Y on PATH, 3. the newest pyenv install of X.Y.
-  local var="PYTHON${want/./}" cand
-  if [ -n "${!var:-}" ]; then echo "${!var}"; return 0; fi
-  if cand=$(command -v "python$want" 2>/dev/null) && "$cand" -c 'import venv' 2>/dev/null; then
-    echo "$cand"; return 0
-  fi
-  local proot
-  proot=$( (pyenv root 2>/dev/null) || echo "${PYENV_ROOT:-$HOME/.pyenv}")
-  for cand in $(ls -d "$proot"/versions/"$want".* 2>/dev/null | sort -V -r); do
-    if [ -x "$cand/bin/python$want" ]; then echo "$cand/bin/python$want"; return 0; fi
+usage() {
+  echo "usage: ./env.sh COMMAND [ARG...]   run COMMAND in the project's environment (built if missing)"
+  echo "       ./env.sh                    build the environment if missing, and say where it is"
+  echo "       ./env.sh --which            print the stack, Python and environment it would use; build nothing"
+  echo "STACK=pinned|tf1|modern chooses the stack; PYTHON36, PYTHON37, PYTHON_MODERN choose the interpreter."
+}
+
+case "${1:-}" in
+  -h|--help) usage; exit 0 ;;
+  --which)
+    if [ $# -ne 1 ]; then echo "error: --which takes no further arguments" >&2; exit 2; fi ;;
+  -*) echo "error: unknown option '$1' (./env.sh --help lists the options)" >&2; exit 2 ;;
+esac
+
+# A Python 3 to run the bootstrap with: the first on PATH, else one named explicitly, else pyenv's.
+bootstrap_python() {
+  local cand
+  for cand in python3 python3.13 python3.12 python3.11 python3.10 python3.9 python3.8 python3.7 \
+      python3.6 python "${PYTHON_MODERN:-}" "${PYTHON311:-}" "${PYTHON37:-}" "${PYTHON36:-}" \
+      "${PYENV_ROOT:-${HOME:-}/.pyenv}"/versions/3.*/bin/python3; do
+    [ -n "$cand" ] || continue
+    cand=$(command -v "$cand" 2>/dev/null) || continue
+    if "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 6))' >/dev/null 2>&1; then
+      echo "$cand"
+      return 0
+    fi
   done
   return 1
 }
-
-# What the environment is built from: the requirement files and the project's own setup.py.
-stamp() { (cd "$root" && cat "${reqs[@]}" setup.py) | sha256sum | cut -d' ' -f1; }
-
-ready() { [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" = "$(stamp)" ]; }
-
-# One builder at a time: a second env.sh started meanwhile waits, then finds the environment ready.
-if ! ready && command -v flock >/dev/null 2>&1; then
-  exec 9>"$root/.venv-$stack.lock"
-  flock 9
+if ! py=$(bootstrap_python); then
+  echo "error: env.sh needs a Python 3 (3.6 or newer) to start with and found none; install CPython 3.11 to 3.13 (python.org, your system's packages, or pyenv)" >&2
+  exit 2
 fi
-if ! ready; then
-  if ! py=$(find_python); then
-    if [ "$stack" = pinned ]; then
-      echo "error: Python 3.6 not found (the pinned TensorFlow 1.8 stack installs only on 3.6). Install it (e.g. 'pyenv install 3.6.15') or set PYTHON36=/path/to/python3.6; or use the modern stack: STACK=modern ./env.sh $*" >&2
-    elif [ "$stack" = tf1 ]; then
-      echo "error: Python 3.7 not found (TensorFlow 1.15.5 installs only on Python 3.5 to 3.7). Install it (e.g. 'pyenv install 3.7.17') or set PYTHON37=/path/to/python3.7; or use the modern stack: STACK=modern ./env.sh $*" >&2
-    else
-      echo "error: Python 3.11 not found for the modern stack. Install it (e.g. 'pyenv install 3.11') or set PYTHON311=/path/to/python3.11." >&2
-    fi
-    exit 2
-  fi
-  echo "env.sh: creating the $stack environment in $venv with $py (one time, about a minute)" >&2
-  rm -rf "$venv"
-  "$py" -m venv "$venv"
-  # A fresh 3.6 venv ships pip 18, whose resolver cannot install this stack: upgrade it first.
-  if [ "$stack" = pinned ]; then
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "pip==21.3.1" \
-      2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
-  fi
-  req_args=()
-  for r in "${reqs[@]}"; do req_args+=(-r "$root/$r"); done
-  # (this machine's pip configuration names an extra local index that may be absent: drop
-  # pip's warnings about it, keep everything else it says)
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${req_args[@]}" \
-    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
-  # The project itself, editable: the working tree stays the code that runs. Its dependencies
-  # are the pinned ones just installed (--no-deps: setup.py names them without versions).
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$root" \
-    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
-  stamp > "$venv/.requirements.sha256"
+
+if [ "${1:-}" = --which ]; then
+  exec "$py" "$root/tools/bootstrap.py" which --root "$root"
 fi
+
+# Builds the environment if it is missing or out of date (one builder at a time), then prints
+# "<stack> <environment directory>".
+out=$("$py" "$root/tools/bootstrap.py" ensure --root "$root") || exit $?
+stack=${out%% *}
+venv=${out#* }
 
 export VIRTUAL_ENV="$venv" PATH="$venv/bin:$PATH"
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}   # keep TensorFlow's C++ start-up chatter out of the output
