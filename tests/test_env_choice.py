@@ -372,3 +372,17 @@ def test_readme_table_is_the_platform_checks():
         for cell in cells:
             assert (cell == check.PASSED or cell.startswith("wheels resolve")
                     or cell.startswith("no: ")), cell
+
+
+def test_platform_check_keeps_a_suite_pass_in_the_readme():
+    """A pass recorded by --suite is read back from the table it wrote (and kept by later runs
+    while the requirement files' digest is the same)."""
+    spec = importlib.util.spec_from_file_location("platform_check",
+                                                  os.path.join(ROOT, "tools", "platform_check.py"))
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    cells = dict(((key, col), "wheels resolve") for key, _, _ in check.ROWS for col, _, _, _ in check.PLATFORMS)
+    passes = {"pinned-3.6": "0123456789abcdef@3.6.15", "modern-3.11": "fedcba9876543210@3.11.2"}
+    text = check.render(cells, passes, "linux-x86_64")
+    assert check.previous_passes(text) == passes
+    assert "pinned on CPython 3.6.15, modern on CPython 3.11.2" in text
