@@ -108,8 +108,13 @@ class _Cutter(object):
             self._add(text, cell.line + first - 1)
 
     def _add(self, text, line):
-        tree = ast.parse(text)
-        binds, reads = _names(symtable.symtable(text, self.path, "exec"))
+        try:
+            tree = ast.parse(text)
+            binds, reads = _names(symtable.symtable(text, self.path, "exec"))
+        except SyntaxError:  # read alone it means something else (a __future__ syntax): run it anyway
+            chunk = Chunk("import", text, line, None)
+            self.statements.append(Statement(self._with_futures(chunk), {"*"}, set(), set()))
+            return
         self.imported |= {n for node in _top_level(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
                           for n in _imported_names(node)}
         binds |= _changed(tree, self.imported)

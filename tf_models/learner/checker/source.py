@@ -108,7 +108,7 @@ def _raw_code_cells(notebook):
     for cell in cells:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source = cell.get(key, "")
-            out.append("".join(source) if isinstance(source, list) else str(source))
+            out.append("".join(map(str, source)) if isinstance(source, list) else str(source))
     return out
 
 
