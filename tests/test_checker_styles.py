@@ -639,11 +639,11 @@ def test_script_prints_verdicts_for_gbk_and_bom_files(saving, tmp_path):
 
 @pytest.mark.parametrize("content, words", [
     (b"# -*- coding: gbk -*-\nimport numpy as np\n# \xff\xff\ndef sigmoid(z):\n    return z\n",
-     "line 3 is not gbk text, as its coding line declares"),
+     "line 3 is not gbk text (byte 0xff), as its coding line declares"),
     (b"import numpy as np\n# r\xe9sum\xe9\ndef sigmoid(z):\n    return z\n",
-     "line 2 is not UTF-8 text"),
+     "line 2 is not UTF-8 text (byte 0xe9), Python's default"),
     (b"# -*- coding: klingon -*-\ndef sigmoid(z):\n    return z\n", "unknown encoding"),
-    (b"\xef\xbb\xbf# -*- coding: gbk -*-\ndef sigmoid(z):\n    return z\n", "encoding problem"),
+    (b"\xef\xbb\xbf# -*- coding: gbk -*-\ndef sigmoid(z):\n    return z\n", "byte-order mark but its coding line says gbk"),
 ])
 def test_script_refuses_a_file_that_is_not_text_in_its_encoding_in_one_line(content, words, tmp_path):
     path = str(tmp_path / "mine.py")

@@ -6,6 +6,7 @@ UTF-8; every line ending (CRLF, a lone CR) becomes "\\n". A notebook is JSON, UT
 (a byte-order mark, as Windows editors write it, is accepted too); its code cells are read in order,
 with what IPython would not pass to Python (``%magic``, ``!shell``, ``name?``) left out.
 """
+import codecs
 import io
 import json
 import re
@@ -38,28 +39,43 @@ def cells(path):
 
 def python_text(data, path):
     """The bytes of a .py file decoded as Python decodes source (PEP 263)."""
+    declared = _declared_encoding(data)
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom and declared and codecs.lookup(declared).name != "utf-8":
+        raise ValueError("cannot read %s: it starts with a UTF-8 byte-order mark but its coding line "
+                         "says %s (Python cannot import it either); keep one of them" % (path, declared))
     lines = iter(data.splitlines(True))  # as Python's tokenizer, a lone CR ends a line too
     try:
         encoding = tokenize.detect_encoding(lambda: next(lines, b""))[0]
-    except SyntaxError as e:  # an unknown codec, or a byte-order mark beside another coding line
+    except SyntaxError as e:  # an unknown codec in the coding line
         raise ValueError("cannot read %s: %s (Python cannot import it either)" % (path, e))
+    start = len(codecs.BOM_UTF8) if bom else 0
     try:
-        return data.decode(encoding)
+        return data[start:].decode("utf-8" if bom else encoding)
     except UnicodeDecodeError as e:
-        declared = _declared_encoding(data)
-        why = ("as its coding line declares" if declared else
-               "Python's default for a file without a coding line such as '# -*- coding: gbk -*-'")
-        raise ValueError("cannot read %s: line %d is not %s text, %s (byte 0x%02x); save the file "
-                         "in the encoding it declares" % (path, _line_of(data, e.start),
-                                                         declared or "UTF-8", why, data[e.start]))
+        at = start + e.start
+        where = "line %d is not %%s text (byte 0x%02x)" % (_line_of(data, at), data[at])
+        if declared:
+            why = "as its coding line declares; save it as %s or correct the coding line" % declared
+        elif bom:
+            why = "as its byte-order mark declares; save it as UTF-8"
+        else:
+            why = ("Python's default for a file without a coding line; save it as UTF-8 or name its "
+                   "encoding in a first line such as '# -*- coding: gbk -*-'")
+        raise ValueError("cannot read %s: %s, %s" % (path, where % (declared or "UTF-8"), why))
 
 
 def _declared_encoding(data):
     """The encoding a coding line names, as written ('gbk'), or None."""
-    for line in data.splitlines()[:2]:
+    for line in data[len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0:].splitlines()[:2]:
         found = re.match(br"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", line)
         if found:
-            return found.group(1).decode("ascii")
+            name = found.group(1).decode("ascii")
+            try:
+                codecs.lookup(name)
+            except LookupError:  # tokenize.detect_encoding says so
+                return None
+            return name
     return None
 
 
