@@ -123,7 +123,7 @@ def try_imports(cells):
     def wrap(match):
         statement = match.group(0).split("  #")[0]
         helper = re.match(r"from (lr_utils|dnn_utils|planar_utils)", statement)
-        fallback = "    pass" if helper else '    raise SystemExit("this exercise needs NumPy")'
+        fallback = "    pass" if helper else '    raise SystemExit("please install: %s")' % statement
         return "try:\n    %s\nexcept ImportError:\n%s" % (statement, fallback)
     return _each(cells, lambda c: re.sub(r"^(import|from (?!__future__)).*$", wrap, c, flags=re.M))
 
