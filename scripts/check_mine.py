@@ -6,9 +6,10 @@
 Every function named like one of the deeplearning.ai C1 exercises' (propagate, nn_model,
 L_model_backward, ...) runs on the same seeded inputs as the project's version; one line per
 function says PASS, or FAIL with the first output that differs and, where the numbers match a
-known mistake, what it is (and the erratum of the course text that causes it). Only imports and
-function definitions are taken from the file: its other code (loading data, training) never runs.
-Each function runs in its own process with a time and a memory limit.
+known mistake, what it is (and the erratum of the course text that causes it). The file is read
+as Python reads it (a coding line, a byte-order mark, any line ending). Of its top-level code only
+what those functions need runs (imports, helpers, module-level values); the rest (loading data,
+training, plotting) never does. Each function runs in its own process with a time and a memory limit.
 Exit status: 0 all pass, 1 something fails (here 1 is the answer, not a bug), 2 bad input,
 130 Ctrl-C, 143 SIGTERM.
 """

@@ -4,7 +4,8 @@
     for r in check_file("my_week3.ipynb"):
         print(r.status, r.exercise, r.name, r.message)
 
-loader      reads a .py or .ipynb, keeping imports and top-level definitions only
+source      reads a .py or .ipynb as Python does (coding line, byte-order mark, line endings)
+loader      cuts it into top-level statements and keeps those the graded functions need
 sandbox     runs learner code in a child process with a time and a memory limit
 specs       each exercise function's seeded inputs and output names
 differences labelled outputs and the first that differs

@@ -10,7 +10,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from tf_models.learner.checker import differences, diagnose, gradients, loader, sandbox, specs
+from tf_models.learner.checker import (course_helpers, differences, diagnose, gradients, loader,
+                                      sandbox, specs)
 
 Result = namedtuple("Result", "exercise name status message message_zh details")
 GRADCHECK_LIMIT = 1e-5  # relative error; a right formula gives about 1e-9 with ε = 1e-6
@@ -27,6 +28,7 @@ def check_file(path, timeout=5.0, memory_mb=1024, exercise=None):
         names = sorted({s.name for ex in specs.SPECS.values() for s in ex})
         raise ValueError("%s defines no function named like the exercises' (%s, ...)"
                          % (path, ", ".join(names[:6])))
+    learner = loader.needed(learner, [s.name for s in found])  # what the graded functions need
     return [check_function(learner, spec, timeout, memory_mb) for spec in found]
 
 
@@ -104,6 +106,10 @@ def _cost(model, parameters, X, Y):
 
 def _learner_task(spec, ns, calls):
     """In the child: the learner's outputs (flattened) and gradient check for each call."""
+    course_helpers.install()  # an import of dnn_utils inside a function finds the stand-in
+    if spec.name not in ns:
+        raise NameError("name %r is not defined: the top-level statement that defines it did not run "
+                        "or failed" % spec.name)
     out = []
     for args in calls:
         if spec.seed is not None:
