@@ -15,6 +15,7 @@ import tempfile
 import numpy as np
 
 from tf_models import models, settings
+from tf_models.run import inputs
 from tf_models.settings import MODELS
 
 
@@ -37,10 +38,24 @@ def atomic_write(path, write, exclusive=False):
             os.remove(tmp)
         else:
             os.replace(tmp, path)
+        _sync(directory)  # the rename itself survives a power cut
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _sync(directory):
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # a filesystem that cannot sync a directory: the rename stands anyway
+        pass
+    finally:
+        os.close(fd)
 
 
 def current_umask():
@@ -79,8 +94,7 @@ def load_params(path):
     Raises ValueError with a one-line reason when the file is missing or not a parameter file.
     """
     import h5py
-    if not os.path.isfile(path):
-        raise ValueError("%s: no such file (expected a params.h5 written by a training script)" % path)
+    inputs.check(path, "a params.h5 written by a training script")
     try:
         f = h5py.File(path, "r")
     except (OSError, IOError):
