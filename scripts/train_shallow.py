@@ -12,7 +12,7 @@ if __name__ == "__main__":
     program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
 
 from tf_models import models  # noqa: E402
-from tf_models.run import cli, execute  # noqa: E402
+from tf_models.run import cli, console, execute  # noqa: E402
 
 # The defaults (the course's planar example: flower, n_h = 4, tanh, alpha 1.2, 10000 iterations)
 # are the shallow network's entry in tf_models.models.REGISTRY.
@@ -30,10 +30,10 @@ def compare_with_logistic(config, metrics, run):
     training = models.training("logistic", config.learning_rate, iterations, record_every=iterations)
     trained, _ = models.fit(training, "numpy", ds.X_train, ds.Y_train, w_b, hooks=run.beside())
     acc = lambda X, Y: models.accuracy("logistic", trained, X, Y)  # noqa: E731
-    print("%-28s train %.4f   test %.4f" % ("shallow network (n_h = %d)" % config.hidden_dims[0],
-                                           metrics["train_accuracy"], metrics["test_accuracy"]))
-    print("%-28s train %.4f   test %.4f" % ("logistic regression", acc(ds.X_train, ds.Y_train),
-                                           acc(ds.X_test, ds.Y_test)))
+    console.say("%-28s train %.4f   test %.4f" % ("shallow network (n_h = %d)" % config.hidden_dims[0],
+                                                 metrics["train_accuracy"], metrics["test_accuracy"]))
+    console.say("%-28s train %.4f   test %.4f" % ("logistic regression", acc(ds.X_train, ds.Y_train),
+                                                 acc(ds.X_test, ds.Y_test)))
 
 
 def main(argv=None):

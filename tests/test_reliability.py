@@ -108,8 +108,11 @@ def test_a_run_directory_that_cannot_take_the_parameters_sends_them_elsewhere(tm
     params_io.load_params([p for p in saved if p.endswith("params.h5")][0])
 
 
-@pytest.mark.parametrize("how", ["dev_full", "closed_pipe", "no_display"])
-def test_stdout_and_pictures_never_cost_the_parameters(tmp_path, how):
+@pytest.mark.parametrize("name, how", [("train_logistic", "dev_full"),
+                                       ("train_logistic", "closed_pipe"),
+                                       ("train_shallow", "closed_pipe"),
+                                       ("train_logistic", "no_display")])
+def test_stdout_and_pictures_never_cost_the_parameters(tmp_path, name, how):
     run = str(tmp_path / "R")
     args = ["--backend", "numpy", "--iterations", "3000", "--print-every", "1", "--run-dir", run]
     if how == "dev_full":
@@ -117,7 +120,7 @@ def test_stdout_and_pictures_never_cost_the_parameters(tmp_path, how):
             status, _, err = run_script("train_logistic", *args, stdout=full)
         assert "standard output failed" in assert_one_error_line(status, err)
     elif how == "closed_pipe":
-        proc = start_script("train_logistic", *args)
+        proc = start_script(name, *args)
         proc.stdout.readline()
         proc.stdout.close()  # as `| head -1` does
         status, err = proc.wait(timeout=120), proc.stderr.read()
