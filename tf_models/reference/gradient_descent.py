@@ -34,10 +34,11 @@ def run(propagate, cost_of, X, Y, parameters, update, num_iterations, record_eve
     costs = []
     with stopping.Guard(update.learning_rate, hooks) as guard, \
             np.errstate(over="ignore", invalid="ignore"):
+        first = guard.start  # records fall on the multiples of record_every in the whole run
         for i in range(num_iterations):
             if guard.stop_requested:  # Ctrl-C: between two whole updates, never inside one
                 _stop(guard, costs, i, cost_of(parameters, X, Y), parameters)
-            at_record = guard.is_record(i, record_every)
+            at_record = (first + i) % record_every == 0 or i == 0
             if at_record:
                 J = cost_of(parameters, X, Y)
                 guard.check(i, J, parameters, costs)

@@ -56,9 +56,12 @@ def write_progress(trained, metrics, run_dir):
     """A training run's progress, for ``--resume`` after a hard kill: metrics.json (status
     "running", the costs so far), then params.h5 (the parameters after
     ``iterations_completed`` updates). In that order, a kill between the two leaves parameters
-    no newer than the costs: the resumed run starts from the parameters' iteration."""
-    write_json(os.path.join(run_dir, "metrics.json"), metrics)
-    params_io.save_params(os.path.join(run_dir, "params.h5"), trained, param_attrs(metrics))
+    no newer than the costs: the resumed run starts from the parameters' iteration. Not
+    fsync-ed (params_io.atomic_write): a killed process loses nothing written, and the final
+    outputs are."""
+    write_json(os.path.join(run_dir, "metrics.json"), metrics, durable=False)
+    params_io.save_params(os.path.join(run_dir, "params.h5"), trained, param_attrs(metrics),
+                          durable=False)
 
 
 def write_outputs(config, ds, trained, metrics, run_dir):
@@ -138,13 +141,13 @@ def reason(e):
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def write_json(path, obj):
+def write_json(path, obj, durable=True):
     """JSON written atomically (see params_io.atomic_write)."""
     def write(tmp):
         with open(tmp, "w") as f:
             json.dump(obj, f, indent=1)
             f.write("\n")
-    params_io.atomic_write(path, write)
+    params_io.atomic_write(path, write, durable=durable)
 
 
 class Contained(object):

@@ -99,6 +99,8 @@ class Guard(object):
         self.signum = None           # a library call's own stop request
         self._requests = hooks if hooks is not None else self  # whose ``signum`` stops the loop
         self.start = hooks.start if hooks is not None else 0
+        # keep_progress(i, fetch, costs, at_record): at every boundary, so one call, not two
+        self.keep_progress = hooks.keep_progress if hooks is not None else _no_progress
         self._previous_handler = None
 
     @property
@@ -106,19 +108,9 @@ class Guard(object):
         """True once a stop was requested (Ctrl-C, SIGTERM)."""
         return self._requests.signum is not None
 
-    def is_record(self, i, record_every):
-        """Whether iteration i of the loop is a record: its first, or a multiple of
-        ``record_every`` in the whole run (see ``start``)."""
-        return i == 0 or (self.start + i) % record_every == 0
-
     def next_record(self, i, record_every, num_iterations):
         """The loop's first record after iteration i (its last iteration at the latest)."""
         return min(i + record_every - (self.start + i) % record_every, num_iterations)
-
-    def keep_progress(self, i, fetch, costs, at_record):
-        """A boundary after i updates: the run may save its progress there."""
-        if self.hooks is not None:
-            self.hooks.keep_progress(i, fetch, costs, at_record)
 
     # ---- divergence ------------------------------------------------------------------------
     def check(self, i, J, parameters, costs):
@@ -199,6 +191,10 @@ class Guard(object):
             raise Interrupted("interrupted; kept the parameters of iteration %s" % i, params,
                               self.costs, i, getattr(exc, "signum", signal.SIGINT), exact=False)
         return False
+
+
+def _no_progress(i, fetch, costs, at_record):
+    """A library call's loop keeps no progress on disk."""
 
 
 def _stopped_by(signum):
