@@ -13,11 +13,16 @@ training, plotting) never does. Each function runs in its own process with a tim
 Exit status: 0 all pass, 1 something fails (here 1 is the answer, not a bug), 2 bad input,
 130 Ctrl-C, 143 SIGTERM.
 """
-import argparse
-import sys
+from tf_models.run import program
 
-from tf_models.run import cli, console
-from tf_models.learner.checker import check_file, report, specs
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+
+from tf_models.run import cli, console  # noqa: E402
+from tf_models.learner.checker import check_file, report, specs  # noqa: E402
 
 TIMEOUT = 10.0  # seconds per function
 MEMORY_MB = 1024  # address space a function may add
@@ -28,7 +33,8 @@ def build_parser():
                            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                            epilog="exit status: 0 all pass; 1 something fails; 2 bad input; "
                                   "130 Ctrl-C; 143 SIGTERM")
-    p.add_argument("learner_file", metavar="LEARNER_FILE", help="your .py file or .ipynb notebook")
+    p.add_argument("learner_file", metavar="LEARNER_FILE", type=cli.input_file,
+                   help="your .py file or .ipynb notebook")
     p.add_argument("--json", action="store_true", help="print one JSON document instead of lines")
     p.add_argument("--timeout", type=cli.positive_float, default=TIMEOUT, metavar="S",
                    help="seconds each function may run")
@@ -39,7 +45,7 @@ def build_parser():
     return p
 
 
-def main(argv=None):
+def _check(argv):
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -54,5 +60,9 @@ def main(argv=None):
     return 0 if all(r.status == "PASS" for r in results) else 1
 
 
+def main(argv=None):
+    return cli.run(_check, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(cli.run(main))
+    program.exit(main)

@@ -11,11 +11,14 @@ tolerance (tf_models/learner/compare_backends.py says which and why), 1 when it 
 not a bug), 2 on bad input (--out is checked before training), 130 on Ctrl-C, 143 on SIGTERM.
 A plot of both cost curves and of the differences (log scale) is written to --out.
 """
-import sys
+from tf_models.run import program
 
-from tf_models.learner import compare_backends
-from tf_models import datasets, models, settings
-from tf_models.run import cli, console
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+from tf_models.learner import compare_backends  # noqa: E402
+from tf_models import datasets, models, settings  # noqa: E402
+from tf_models.run import cli, console  # noqa: E402
 
 ITERATIONS = 1000       # gradient-descent steps of each backend
 PRINT_EVERY = 100       # a row of the table (and a point of the plot) every N steps
@@ -68,4 +71,4 @@ def _compare(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    program.exit(main)

@@ -5,17 +5,20 @@
 The curves come from tf_models.activations (the NumPy networks' functions); the script also
 computes them with TensorFlow and tf.gradients and prints the largest difference.
 """
-import sys
+from tf_models.run import program
 
-import numpy as np
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
 
-from tf_models.run import cli, console
-from tf_models.demos import activation_functions
+import numpy as np  # noqa: E402
+
+from tf_models.run import cli, console  # noqa: E402
+from tf_models.demos import activation_functions  # noqa: E402
 
 OUT = "runs/demos/activations.png"
 
 
-def main(argv=None):
+def _demo(argv):
     p = cli.demo_parser(__doc__, OUT)
     args = p.parse_args(argv)
     z = np.linspace(-5, 5, 401)
@@ -29,5 +32,9 @@ def main(argv=None):
     return 0
 
 
+def main(argv=None):
+    return cli.run(_demo, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(cli.run(main))
+    program.exit(main)

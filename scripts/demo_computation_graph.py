@@ -7,15 +7,18 @@ Prints u, v, J and dJ/dv, dJ/du, dJ/da, dJ/db, dJ/dc by the hand chain rule, by 
 nudging each input by 0.001 (the text's method), beside the text's dJ/dc = 9 (ERRATA 2: it is 3b = 12),
 and draws the graph to --out.
 """
-import sys
+from tf_models.run import program
 
-from tf_models.run import cli, console
-from tf_models.demos import computation_graph
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+from tf_models.run import cli, console  # noqa: E402
+from tf_models.demos import computation_graph  # noqa: E402
 
 OUT = "runs/demos/computation_graph.png"
 
 
-def main(argv=None):
+def _demo(argv):
     p = cli.demo_parser(__doc__, OUT)
     p.add_argument("--a", type=cli.finite_float, default=7.0)
     p.add_argument("--b", type=cli.finite_float, default=4.0)
@@ -31,5 +34,9 @@ def main(argv=None):
     return 0
 
 
+def main(argv=None):
+    return cli.run(_demo, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(cli.run(main))
+    program.exit(main)

@@ -3,18 +3,21 @@
     python scripts/demo_hidden_units.py
     python scripts/demo_hidden_units.py --sizes 1,4,50 --iterations 2000
 """
-import sys
+from tf_models.run import program
 
-from tf_models import settings
-from tf_models.run import cli, console
-from tf_models.demos import hidden_units
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+from tf_models import settings  # noqa: E402
+from tf_models.run import cli, console  # noqa: E402
+from tf_models.demos import hidden_units  # noqa: E402
 
 ITERATIONS = 5000
 LEARNING_RATE = 1.2
 OUT = "runs/demos/hidden_units.png"
 
 
-def main(argv=None):
+def _demo(argv):
     p = cli.demo_parser(__doc__, OUT)
     p.add_argument("--sizes", type=cli.int_list, default=list(hidden_units.SIZES),
                    help="hidden layer sizes n_h, comma-separated")
@@ -34,5 +37,9 @@ def main(argv=None):
     return 0
 
 
+def main(argv=None):
+    return cli.run(_demo, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(cli.run(main))
+    program.exit(main)

@@ -6,18 +6,21 @@
 The deep network [2, 10, 5, 1] on the flower, once with tanh and once with ReLU hidden layers,
 trained from each initialization with the same data, α and iterations.
 """
-import sys
+from tf_models.run import program
 
-from tf_models import settings
-from tf_models.run import cli, console
-from tf_models.demos import initialization
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+from tf_models import settings  # noqa: E402
+from tf_models.run import cli, console  # noqa: E402
+from tf_models.demos import initialization  # noqa: E402
 
 ITERATIONS = 3000
 RUNS = (("tanh", 0.5), ("relu", 0.05))   # hidden activation and its α
 OUT = "runs/demos/initialization.png"
 
 
-def main(argv=None):
+def _demo(argv):
     p = cli.demo_parser(__doc__, OUT)
     p.add_argument("--iterations", type=cli.positive_int, default=ITERATIONS)
     p.add_argument("--backend", choices=settings.BACKENDS, default="numpy")
@@ -40,5 +43,9 @@ def main(argv=None):
     return 0
 
 
+def main(argv=None):
+    return cli.run(_demo, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(cli.run(main))
+    program.exit(main)

@@ -7,17 +7,20 @@ Each run's cost curve, and what it did: converges, oscillates (goes up on the wa
 (ends above where it started). The cost is computed from the logits, so even α = 100 gives finite
 numbers to plot.
 """
-import sys
+from tf_models.run import program
 
-from tf_models import settings
-from tf_models.run import cli, console
-from tf_models.demos import learning_rate
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+from tf_models import settings  # noqa: E402
+from tf_models.run import cli, console  # noqa: E402
+from tf_models.demos import learning_rate  # noqa: E402
 
 ITERATIONS = 2000
 OUT = "runs/demos/learning_rate.png"
 
 
-def main(argv=None):
+def _demo(argv):
     p = cli.demo_parser(__doc__, OUT)
     p.add_argument("--rates", type=cli.float_list, default=list(learning_rate.RATES),
                    help="values of α, comma-separated")
@@ -36,5 +39,9 @@ def main(argv=None):
     return 0
 
 
+def main(argv=None):
+    return cli.run(_demo, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(cli.run(main))
+    program.exit(main)

@@ -9,19 +9,22 @@ regression on the digits training split (64 features), computed by the per-examp
 graph. Prints each time and its ratio to the fastest, checks that the three agree, and draws the
 times to --out. Timings depend on the machine and on what else runs on it.
 """
-import sys
+from tf_models.run import program
 
-import numpy as np
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
 
-from tf_models.run import cli, console
-from tf_models.demos import vectorization
+import numpy as np  # noqa: E402
+
+from tf_models.run import cli, console  # noqa: E402
+from tf_models.demos import vectorization  # noqa: E402
 
 N = 10 ** 6       # length of the vectors of the dot product (the text uses 10^5)
 REPEATS = 3       # NumPy and TF are timed this many times, the best time kept
 OUT = "runs/demos/vectorization.png"
 
 
-def main(argv=None):
+def _demo(argv):
     p = cli.demo_parser(__doc__, OUT)
     p.add_argument("--n", type=cli.positive_int, default=N, help="length of the vectors")
     p.add_argument("--repeats", type=cli.positive_int, default=REPEATS)
@@ -46,5 +49,9 @@ def main(argv=None):
     return 0
 
 
+def main(argv=None):
+    return cli.run(_demo, argv)
+
+
 if __name__ == "__main__":
-    sys.exit(cli.run(main))
+    program.exit(main)

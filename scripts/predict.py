@@ -13,11 +13,15 @@ differs), a warning says so.
 Exit status: 0 done; 1 a bug (please report it); 2 bad input or a failed write; 130 Ctrl-C;
 143 SIGTERM.
 """
-import os
-import sys
+from tf_models.run import program
 
-from tf_models import datasets, settings
-from tf_models.run import cli, console, params_io, prediction
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+import os  # noqa: E402
+
+from tf_models import datasets, settings  # noqa: E402
+from tf_models.run import cli, console, params_io, prediction  # noqa: E402
 
 BACKEND = "numpy"  # the NumPy forward pass starts fastest; --backend tf evaluates the TF graph
 
@@ -30,7 +34,7 @@ def build_parser():
                    help="which implementation computes y_hat")
     p.add_argument("--dataset", choices=datasets.DATASETS,
                    help="a built-in dataset: its test split, from the seed in the file")
-    p.add_argument("--data", metavar="FILE.h5",
+    p.add_argument("--data", metavar="FILE.h5", type=cli.input_file,
                    help="an HDF5 file of the course's cat/non-cat layout: all its examples")
     p.add_argument("--out", metavar="FILE.csv",
                    help="where to write the predictions (must not exist; default: a new "
@@ -68,4 +72,4 @@ def _predict(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    program.exit(main)

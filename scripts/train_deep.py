@@ -10,9 +10,12 @@ cat files. Initialization defaults to
 Xavier (randn·√(1/n_prev)): with the course's randn·0.01 the activations of a four-layer ReLU
 network shrink ~100× per layer and training stalls (``--init randn`` shows it).
 """
-import sys
+from tf_models.run import program
 
-from tf_models.run import cli
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+from tf_models.run import cli  # noqa: E402
 
 
 def main(argv=None):
@@ -21,4 +24,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    program.exit(main)

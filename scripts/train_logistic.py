@@ -8,9 +8,12 @@
 The defaults (breast_cancer standardized with the training split's statistics, alpha 0.05,
 2000 iterations) are logistic regression's entry in tf_models.models.REGISTRY.
 """
-import sys
+from tf_models.run import program
 
-from tf_models.run import cli
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+from tf_models.run import cli  # noqa: E402
 
 
 def main(argv=None):
@@ -19,4 +22,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    program.exit(main)

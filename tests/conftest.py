@@ -2,9 +2,23 @@
 
 The package is installed into each stack's environment (``pip install -e .``, done by env.sh),
 so ``import tf_models`` needs no path setting here.
+
+Scripts: ``run_script`` (a subprocess), ``call_script`` (in-process), ``start_script`` with
+``read_until`` (a running process); ``send_signals`` (signals, each waited for until delivered);
+``signals_when_printed`` (an in-process script, signalled when it prints a line); ``wait_for``
+(a state: a file, a value); ``assert_one_error_line`` (the one ``error:`` line).
+Every test has a time limit (TIME_LIMIT seconds; ``@pytest.mark.time_limit(s)`` for a long one).
 """
+import collections
+import contextlib
+import faulthandler
 import importlib.util
+import io
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -76,12 +90,238 @@ def assert_same_training(results, reference="loop"):
                                           err_msg="%s: %s vs %s" % (name, mode, reference))
 
 
-# Property tests (hypothesis): in CI, a fixed example sequence, so that a landing never depends on
-# luck; locally, fresh random examples every run.
+# Property tests (hypothesis): in CI (CI=true), a fixed example sequence, so that a landing never
+# depends on luck; locally, fresh random examples every run, and the example database in
+# .hypothesis/ replays a failure found here on the next run (print_blob shows how to reproduce it).
 try:
     from hypothesis import settings as _hypothesis_settings
-    _hypothesis_settings.register_profile("ci", derandomize=True)
-    if os.environ.get("CI"):
-        _hypothesis_settings.load_profile("ci")
-except ImportError:  # pragma: no cover - hypothesis is in both requirement files
+    from hypothesis.database import DirectoryBasedExampleDatabase
+    _hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+    _hypothesis_settings.register_profile("dev", print_blob=True, database=DirectoryBasedExampleDatabase(
+        os.path.join(ROOT, ".hypothesis", "examples")))
+    _hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+except ImportError:  # pragma: no cover - hypothesis is in every stack's requirements
     pass
+
+
+# ---- a time limit for every test ------------------------------------------------------------------
+# A hang fails that test in seconds, not at CI's limit: SIGALRM raises TimeLimitExceeded in the
+# test after TIME_LIMIT seconds of each phase (setup, call, teardown); if the test is stuck where
+# Python cannot raise (a C call that never returns), faulthandler ends the whole run
+# TIME_LIMIT_GRACE seconds later with every thread's traceback. (pytest-timeout does the same;
+# this needs no new dependency.)
+TIME_LIMIT = 120.0  # seconds per phase: ten times what the slowest unmarked test takes quietly
+TIME_LIMIT_GRACE = 60.0
+
+
+class TimeLimitExceeded(Exception):
+    """A test ran past its time limit."""
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "time_limit(seconds): this test's longer time limit "
+                                       "(default %d s per phase)" % TIME_LIMIT)
+
+
+def _time_limit(item):
+    marker = item.get_closest_marker("time_limit")
+    return float(marker.args[0]) if marker else TIME_LIMIT
+
+
+@contextlib.contextmanager
+def _limited(item, phase):
+    seconds = _time_limit(item)
+
+    def expire(signum, frame):
+        raise TimeLimitExceeded("%s of %s took over %g s (its time limit; "
+                                "@pytest.mark.time_limit(s) sets a longer one)"
+                                % (phase, item.nodeid, seconds))
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    faulthandler.dump_traceback_later(seconds + TIME_LIMIT_GRACE, exit=True)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        faulthandler.cancel_dump_traceback_later()
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    with _limited(item, "setup"):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    with _limited(item, "the test"):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    with _limited(item, "teardown"):
+        yield
+
+
+# ---- running the scripts ------------------------------------------------------------------------
+
+Ran = collections.namedtuple("Ran", "status out err")
+SCRIPT_ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+
+
+def script_path(name):
+    """scripts/<name>.py (``name`` without .py)."""
+    return os.path.join(ROOT, "scripts", name + ".py")
+
+
+def run_script(name, *args, **options):
+    """Run scripts/<name>.py in a subprocess; returns Ran(status, out, err) (text).
+
+    options: ``env`` (added to the environment), ``cwd`` (default the project's root),
+    ``timeout`` (s), ``stdout`` (a file instead of a pipe), ``stdin``, ``preexec_fn``."""
+    env = dict(SCRIPT_ENV, **options.pop("env", {}))
+    timeout = options.pop("timeout", 300)
+    proc = subprocess.Popen([sys.executable, script_path(name)] + [str(a) for a in args],
+                            stdout=options.pop("stdout", subprocess.PIPE), stderr=subprocess.PIPE,
+                            stdin=options.pop("stdin", subprocess.DEVNULL), env=env,
+                            cwd=options.pop("cwd", ROOT), **options)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except BaseException:  # the time limit, a timeout: the script does not outlive its test
+        proc.kill()
+        proc.wait()
+        raise
+    return Ran(proc.returncode, (out or b"").decode("utf-8", "replace"),
+               err.decode("utf-8", "replace"))
+
+
+def call_script(name, *args):
+    """scripts/<name>.py's ``main(argv)`` in this process (no TensorFlow import per call);
+    returns Ran(status, out, err), SystemExit included."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = load_script(name).main([str(a) for a in args])
+        except SystemExit as e:
+            status = e.code
+    return Ran(status, out.getvalue(), err.getvalue())
+
+
+_STARTED = []  # the processes start_script started, ended with their test (_no_script_left)
+
+
+def start_script(name, *args, **options):
+    """scripts/<name>.py started in a subprocess (text pipes for stdout and stderr); killed at
+    the end of the test if it is still running."""
+    proc = subprocess.Popen([sys.executable, script_path(name)] + [str(a) for a in args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env=dict(SCRIPT_ENV, **options.pop("env", {})),
+                            cwd=options.pop("cwd", ROOT), universal_newlines=True, **options)
+    _STARTED.append(proc)
+    return proc
+
+
+@pytest.fixture(autouse=True)
+def _no_script_left():
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            stream.close()
+
+
+def read_until(proc, text):
+    """Read ``proc``'s stdout up to and including the first line holding ``text``; the lines
+    read. AssertionError when stdout ends first (the test's time limit bounds the wait)."""
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if text in line:
+            return seen
+    raise AssertionError("%r never came; the output was:\n%s%s" % (text, "".join(seen),
+                                                                  proc.stderr.read()))
+
+
+def wait_for(condition, what, timeout=120.0, every=0.01):
+    """Wait until ``condition()`` is true (a state: a file, a value); return what it returned."""
+    deadline = time.time() + timeout
+    while True:
+        found = condition()
+        if found:
+            return found
+        if time.time() > deadline:
+            raise AssertionError("waited %g s for %s" % (timeout, what))
+        time.sleep(every)  # the poll's interval, not a guess at how long something takes
+
+
+def send_signals(pid, *signums):
+    """Send each signal to the process ``pid`` (a Popen or a pid), waiting after each until the
+    kernel delivered it (it is no longer pending) or the process ended: two Ctrl-C are then two,
+    never merged into one pending signal."""
+    pid = getattr(pid, "pid", pid)
+    for signum in signums:
+        os.kill(pid, signum)
+        wait_for(lambda s=signum: not _pending(pid, s), "signal %d to be delivered" % signum)
+
+
+@contextlib.contextmanager
+def signals_when_printed(text, *signums):
+    """While inside, the first line a script prints (``console.say``) holding ``text`` sends
+    ``signums`` to this process: a script called in-process is signalled at that moment."""
+    from tf_models.run import console
+    say, sent = console.say, []
+
+    def say_then_signal(line=""):
+        say(line)
+        if text in line and not sent:
+            sent.append(line)
+            send_signals(os.getpid(), *signums)
+    console.say = say_then_signal
+    try:
+        yield sent
+    finally:
+        console.say = say
+
+
+def _pending(pid, signum):
+    """Whether ``signum`` is pending for process ``pid`` (False once it has ended)."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            status = f.read()
+    except (IOError, OSError):
+        return False
+    if "\nState:\tZ" in status or "\nState:\tX" in status:
+        return False
+    for line in status.splitlines():
+        if line.startswith(("ShdPnd:", "SigPnd:")) and int(line.split()[1], 16) >> (signum - 1) & 1:
+            return True
+    return False
+
+
+def blocks(pid, signum):
+    """Whether the main thread of process ``pid`` blocks ``signum`` (/proc/PID/status SigBlk)."""
+    with open("/proc/%d/status" % getattr(pid, "pid", pid)) as f:
+        for line in f:
+            if line.startswith("SigBlk:"):
+                return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    return False
+
+
+def assert_one_error_line(status, err, *words, **kw):
+    """A script that failed on its input: exit 2, no traceback, the last stderr line
+    ``error: ...`` holding ``words``, and (unless ``alone=False``: warnings may come first) no
+    other line. Returns that line."""
+    assert "Traceback" not in err, err
+    lines = [l for l in err.splitlines() if l.strip()]
+    assert lines and lines[-1].startswith("error: "), err
+    if kw.get("alone", True):
+        assert len(lines) == 1, err
+    assert status == kw.get("status", 2), (status, err)
+    for w in words:
+        assert w in lines[-1], "%r not in %s" % (w, lines[-1])
+    return lines[-1]

@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, load_script
 
 benchmark = load_script("workloads", folder="benchmarks")
@@ -32,6 +34,7 @@ def test_gemm_runners_compute_the_products_of_those_shapes():
         close()
 
 
+@pytest.mark.time_limit(600)
 def test_quick_benchmark_prints_the_table_and_writes_json(tmp_path):
     out = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "benchmark.py"),
                           "--quick", "--results-dir", str(tmp_path)],

@@ -4,16 +4,13 @@ correct_*.py) must pass; the same solution with one planted mistake (a one-line 
 must fail on that function, with the mistake named."""
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, assert_one_error_line, run_script
 from tf_models.learner.checker import check_file
 
 FILES = os.path.join(ROOT, "tests", "learner_files")
-SCRIPT = os.path.join(ROOT, "scripts", "check_mine.py")
 TIMEOUT = 2.0  # seconds per function: the files' functions take milliseconds
 
 
@@ -140,29 +137,26 @@ def test_endless_loop_exception_and_huge_allocation_are_reported_and_the_rest_st
     assert found["backward_propagation"].status == "PASS" and found["forward_propagation"].status == "PASS"
 
 
-def run_script(*args, **env):
-    environment = dict(os.environ, **env)
-    return subprocess.run([sys.executable, SCRIPT] + list(args), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, env=environment, cwd=ROOT)
-
-
 @pytest.mark.parametrize("encoding", ["ascii", ""])
 def test_script_exit_status_and_lines_under_an_ascii_locale(encoding, tmp_path):
     """Exit 1 on a mistake, one line per function. Under LC_ALL=C Python 3.7+ writes UTF-8 (the
     Chinese line then appears); where stdout really is ASCII, only the English is printed."""
-    p = run_script(os.path.join(str(tmp_path), plant("erratum3_tanh", str(tmp_path))), "--timeout", str(TIMEOUT),
-                   LC_ALL="C", LANG="C", PYTHONIOENCODING=encoding)
-    out = p.stdout.decode("ascii" if encoding else "utf-8")  # ascii: raises on any other byte
-    assert p.returncode == 1, p.stderr
+    p = run_script("check_mine", os.path.join(str(tmp_path), plant("erratum3_tanh", str(tmp_path))),
+                   "--timeout", str(TIMEOUT),
+                   env={"LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": encoding})
+    p.out.encode("ascii" if encoding else "utf-8")  # ascii: raises on any other character
+    out = p.out
+    assert p.status == 1, p.err
     assert "FAIL  shallow.backward_propagation:" in out and "erratum 3" in out
     assert "PASS  shallow.layer_sizes" in out
-    assert run_script(os.path.join(FILES, "correct_shallow.py")).returncode == 0
+    assert run_script("check_mine", os.path.join(FILES, "correct_shallow.py")).status == 0
 
 
 def test_script_json(tmp_path):
-    p = run_script(os.path.join(str(tmp_path), plant("missing_1m", str(tmp_path))), "--json", "--timeout", str(TIMEOUT))
-    doc = json.loads(p.stdout.decode("utf-8"))
-    assert p.returncode == 1 and doc["passed"] is False
+    p = run_script("check_mine", os.path.join(str(tmp_path), plant("missing_1m", str(tmp_path))),
+                   "--json", "--timeout", str(TIMEOUT))
+    doc = json.loads(p.out)
+    assert p.status == 1 and doc["passed"] is False
     propagate = [f for f in doc["functions"] if f["name"] == "propagate"][0]
     assert propagate["status"] == "FAIL" and propagate["details"]["mistake"] == "missing_1/m"
 
@@ -177,11 +171,10 @@ def test_bad_input_is_one_error_line_and_exit_2(tmp_path, content, words):
     if content is not None:
         with open(path, "w") as f:
             f.write(content)
-    p = run_script(path)
-    err = p.stderr.decode("utf-8").strip()
-    assert p.returncode == 2 and err.startswith("error:") and words in err and len(err.splitlines()) == 1
+    p = run_script("check_mine", path)
+    assert_one_error_line(p.status, p.err, words)
 
 
 def test_help_under_an_ascii_locale():
-    p = run_script("--help", LC_ALL="C", LANG="C")
-    assert p.returncode == 0 and b"LEARNER_FILE" in p.stdout
+    p = run_script("check_mine", "--help", env={"LC_ALL": "C", "LANG": "C"})
+    assert p.status == 0 and "LEARNER_FILE" in p.out

@@ -7,13 +7,11 @@ they are identical).
 """
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import assert_one_error_line, run_script
 from tf_models.run import cli, config, execute, params_io, rundir
 from tf_models.graphs.tfcompat import tf
 
@@ -91,10 +89,12 @@ def checkpoint_steps(run_dir):
 
 
 def test_tf_checkpoints_at_intervals_and_resume_from_the_newest(tmpdir):
-    """With checkpoint_seconds = 0 a checkpoint is saved at every record (the last two kept),
-    the final one at the last iteration, its variables named as the course names them.
-    Without that final checkpoint (say the run was killed after an interval save) the run
-    resumes from the newest one left: a straight run of that many iterations plus M."""
+    """With checkpoint_seconds = 0 a checkpoint is saved at every printed record (the last two
+    kept), the final one at the last iteration, its variables named as the course names them.
+    A resumed run starts from the newest of params.h5 and the checkpoints: here, with the final
+    checkpoint gone and params.h5 replaced by that of iteration N - EVERY (a run killed between
+    two saves can leave either one ahead), from the checkpoint at N - EVERY, and with params.h5
+    ahead of every checkpoint, from params.h5."""
     first = os.path.join(str(tmpdir), "first")
     execute.execute(shallow_config(first, checkpoint_seconds=0))
     assert checkpoint_steps(first) == [N - EVERY, N]
@@ -107,9 +107,19 @@ def test_tf_checkpoints_at_intervals_and_resume_from_the_newest(tmpdir):
         if f.startswith("model.ckpt-%d." % N):
             os.remove(os.path.join(folder, f))
     assert checkpoint_steps(first) == [N - EVERY]
-    resumed, metrics = train(tmpdir, "resumed", "shallow", ["--resume", first, "--iterations",
-                                                            str(M)])
-    straight, _ = train(tmpdir, "straight", "shallow", ["--iterations", str(N - EVERY + M)])
+    # params.h5 ahead of the checkpoints: from params.h5, at N
+    resumed, metrics = train(tmpdir, "from_params", "shallow", ["--resume", first, "--iterations",
+                                                                str(M)])
+    assert metrics["resumed_from"]["iteration"] == N
+    straight, _ = train(tmpdir, "straight", "shallow", ["--iterations", str(N + M)])
+    assert_same_parameters(params(resumed), params(straight))
+    # a checkpoint ahead of params.h5: from the checkpoint, at N - EVERY
+    older = os.path.join(str(tmpdir), "older")
+    execute.execute(shallow_config(older, iterations=N - EVERY - 10))
+    os.replace(os.path.join(older, "params.h5"), os.path.join(first, "params.h5"))
+    resumed, metrics = train(tmpdir, "from_checkpoint", "shallow",
+                             ["--resume", first, "--iterations", str(M)])
+    straight, _ = train(tmpdir, "straight2", "shallow", ["--iterations", str(N - EVERY + M)])
     assert metrics["resumed_from"]["iteration"] == N - EVERY
     assert metrics["iterations"] == N - EVERY + M
     assert_same_parameters(params(resumed), params(straight))
@@ -131,18 +141,9 @@ def test_numpy_run_resumed_by_tf(tmpdir):
 
 # ---- bad input -------------------------------------------------------------------------------
 
-def run_script(*argv):
-    return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "train_shallow.py")]
-                          + list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, cwd=ROOT, timeout=120)
-
-
 def test_resume_of_a_folder_that_is_not_a_run(tmpdir):
-    result = run_script("--resume", str(tmpdir))
-    assert result.returncode == 2
-    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1, \
-        result.stderr
-    assert "not a run directory" in result.stderr
+    ran = run_script("train_shallow", "--resume", str(tmpdir))
+    assert_one_error_line(ran.status, ran.err, "not a run directory")
     assert os.listdir(str(tmpdir)) == []
 
 

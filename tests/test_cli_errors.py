@@ -7,38 +7,13 @@ after saving its last good parameters with "status": "diverged" in metrics.json.
 import json
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from bad_inputs import bad_h5_files, course_h5
-from conftest import ROOT, load_script
+from conftest import assert_one_error_line, call_script, load_script, start_script
 from tf_models.run import params_io
-
-def script(name):
-    """The module scripts/<name>.py (conftest.load_script)."""
-    return load_script(name)
-
-
-def run_main(capsys, name, argv):
-    """(exit status, stdout, stderr) of scripts/<name>.py main(argv), SystemExit included."""
-    try:
-        status = script(name).main(argv)
-    except SystemExit as e:
-        status = e.code
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def assert_one_error_line(status, err, *words):
-    assert status == 2, err
-    lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), err
-    assert "Traceback" not in err
-    for w in words:
-        assert w in lines[0], "%r not in %s" % (w, lines[0])
 
 
 @pytest.fixture(scope="module")
@@ -108,20 +83,17 @@ for _case in H5_CASES:
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_each_bad_input_gives_one_error_line_and_status_2(capsys, files, case):
+def test_each_bad_input_gives_one_error_line_and_status_2(files, case):
     name, args, words = CASES[case]
     argv = [re.sub(r"\{([^}]*)\}", lambda k: files[k.group(1)], a) for a in args]
     if not any(a.startswith("--iterations") for a in argv):
         argv += ["--iterations", "1"]  # should the input slip through, fail fast, not train long
-    status, out, err = run_main(capsys, name, argv)
+    status, out, err = call_script(name, *argv)
     assert_one_error_line(status, err, words)
 
 
 def test_a_real_process_prints_one_line_and_no_traceback(files):
-    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "train_deep.py"),
-                             "--data", files["text file named .h5"]], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            universal_newlines=True)
+    proc = start_script("train_deep", "--data", files["text file named .h5"])
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 2 and out == ""
     assert err.startswith("error: ") and err.count("\n") == 1, err
@@ -131,27 +103,27 @@ def test_a_real_process_prints_one_line_and_no_traceback(files):
     (MemoryError(), 2, "not enough memory"),
     (ZeroDivisionError("float division by zero"), 1, "unexpected ZeroDivisionError"),
 ])
-def test_out_of_memory_and_bugs_also_end_in_one_line(capsys, monkeypatch, failure, status, words):
+def test_out_of_memory_and_bugs_also_end_in_one_line(monkeypatch, failure, status, words):
     """Out of memory is the input's size (2); anything else is a bug (1), shown on request."""
     from tf_models.run import execute
 
-    def fail(config, quiet=False):
+    def fail(*args, **kw):
         raise failure
     monkeypatch.setattr(execute, "execute", fail)
     monkeypatch.delenv("TF_MODELS_TRACEBACK", raising=False)
-    got, out, err = run_main(capsys, "train_logistic", [])
+    got, out, err = call_script("train_logistic")
     assert got == status and err.count("\n") == 1 and err.startswith("error: ")
     assert words in err and "Traceback" not in err
     if status == 1:
         monkeypatch.setenv("TF_MODELS_TRACEBACK", "1")
         with pytest.raises(type(failure)):
-            script("train_logistic").main([])
+            load_script("train_logistic").main([])
 
 
 @pytest.mark.parametrize("backend", ["numpy", "tf"])
-def test_a_diverging_run_saves_its_last_good_parameters_and_exits_2(capsys, tmp_path, backend):
+def test_a_diverging_run_saves_its_last_good_parameters_and_exits_2(tmp_path, backend):
     run_dir = str(tmp_path / "run")
-    status, out, err = run_main(capsys, "train_logistic", [
+    status, out, err = call_script("train_logistic", *[
         "--backend", backend, "--learning-rate", "1e6", "--iterations", "300",
         "--print-every", "10", "--run-dir", run_dir])
     assert_one_error_line(status, err, "diverged", "learning rate", run_dir)
@@ -169,13 +141,12 @@ def test_a_diverging_run_saves_its_last_good_parameters_and_exits_2(capsys, tmp_
 def trained_params(tmp_path_factory):
     """A params.h5 from a 1-iteration logistic run on breast_cancer."""
     run_dir = str(tmp_path_factory.mktemp("run") / "logistic")
-    assert script("train_logistic").main(["--backend", "numpy", "--iterations", "1",
+    assert load_script("train_logistic").main(["--backend", "numpy", "--iterations", "1",
                                           "--run-dir", run_dir]) == 0
     return os.path.join(run_dir, "params.h5")
 
 
-def test_predict_rejects_bad_parameter_files_and_data(capsys, files, trained_params):
-    capsys.readouterr()
+def test_predict_rejects_bad_parameter_files_and_data(files, trained_params):
     for params, extra, words in [
             (os.path.join(files["tmp"], "none.h5"), [], "no such file"),
             (files["text file named .h5"], [], "not a readable HDF5 file"),
@@ -183,5 +154,5 @@ def test_predict_rejects_bad_parameter_files_and_data(capsys, files, trained_par
             (files["small train"], [], "not a parameter file"),
             (trained_params, ["--data", files["small train"]], "features"),
             (trained_params, ["--dataset", "flower"], "features")]:
-        status, out, err = run_main(capsys, "predict", ["--params", params] + extra)
+        status, out, err = call_script("predict", *(["--params", params] + extra))
         assert_one_error_line(status, err, words)

@@ -6,24 +6,15 @@ differ or the tolerance is 0; and the script's exit status, table, final line an
 """
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-import conftest
-from conftest import ROOT, RTOL
+from conftest import RTOL, assert_one_error_line, call_script, run_script
 from tf_models.learner import compare_backends
 from tf_models import models
 
-SCRIPT = os.path.join(ROOT, "scripts", "compare_backends.py")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def load_script():
-    """scripts/compare_backends.py as a module (conftest.load_script)."""
-    return conftest.load_script("compare_backends")
 
 
 def test_parameter_difference_finds_the_largest_entry_and_its_name():
@@ -75,12 +66,11 @@ def test_tolerance_zero_fails_where_the_default_passes():
     assert not compare_backends.compare_dataset(tolerance=0.0, **kwargs).ok
 
 
-def test_script_prints_the_table_and_writes_the_plot(tmp_path, capsys):
+def test_script_prints_the_table_and_writes_the_plot(tmp_path):
     out = str(tmp_path / "cmp.png")
-    status = load_script().main(["--model", "shallow", "--dtype", "float32", "--iterations", "40",
-                                 "--print-every", "20", "--out", out])
-    text = capsys.readouterr().out
-    assert status == 0, text
+    status, text, err = call_script("compare_backends", "--model", "shallow", "--dtype", "float32",
+                                    "--iterations", "40", "--print-every", "20", "--out", out)
+    assert status == 0, text + err
     rows = [line for line in text.splitlines() if re.match(r"\s+\d+\s", line)]
     assert [int(line.split()[0]) for line in rows] == [0, 20, 40]
     assert "largest parameter difference" in text and ": OK" in text
@@ -88,27 +78,24 @@ def test_script_prints_the_table_and_writes_the_plot(tmp_path, capsys):
         assert f.read(8) == PNG_MAGIC
 
 
-def test_script_exit_status_one_past_the_tolerance(tmp_path, capsys):
-    status = load_script().main(["--model", "logistic", "--iterations", "20", "--print-every", "10",
-                                 "--tolerance", "0", "--perturb", "1e-13",
-                                 "--out", str(tmp_path / "cmp.png")])
-    assert status == 1, capsys.readouterr().out
+def test_script_exit_status_one_past_the_tolerance(tmp_path):
+    ran = call_script("compare_backends", "--model", "logistic", "--iterations", "20",
+                      "--print-every", "10", "--tolerance", "0", "--perturb", "1e-13",
+                      "--out", str(tmp_path / "cmp.png"))
+    assert ran.status == 1, ran.out + ran.err
 
 
 def test_script_as_a_process_deep_float64(tmp_path):
     """The acceptance command (fewer iterations): exit 0 and a largest difference under 1e-10."""
     out = str(tmp_path / "deep.png")
-    proc = subprocess.run([sys.executable, SCRIPT, "--model", "deep", "--dtype", "float64",
-                           "--iterations", "50", "--print-every", "25", "--out", out], cwd=ROOT,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    largest = float(re.search(r"largest parameter difference: (\S+)", proc.stdout).group(1))
+    ran = run_script("compare_backends", "--model", "deep", "--dtype", "float64",
+                     "--iterations", "50", "--print-every", "25", "--out", out)
+    assert ran.status == 0, ran.out + ran.err
+    largest = float(re.search(r"largest parameter difference: (\S+)", ran.out).group(1))
     assert largest < 1e-10
     assert os.path.getsize(out) > 0
 
 
-def test_script_rejects_bad_input_with_status_two(capsys):
-    with pytest.raises(SystemExit) as e:
-        load_script().main(["--model", "deep", "--iterations", "0"])
-    assert e.value.code == 2
-    assert capsys.readouterr().err.startswith("error:")
+def test_script_rejects_bad_input_with_status_two():
+    ran = call_script("compare_backends", "--model", "deep", "--iterations", "0")
+    assert_one_error_line(ran.status, ran.err, "--iterations")

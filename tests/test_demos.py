@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import load_script
+from conftest import call_script
 from tf_models import activations, datasets, models
 from tf_models.demos import (activation_functions, computation_graph, hidden_units,
                              initialization, learning_rate, vectorization)
@@ -20,10 +20,6 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def is_png(path):
     with open(path, "rb") as f:
         return f.read(8) == PNG_MAGIC
-
-
-def run_script(name, args):
-    return load_script("demo_" + name).main(args)
 
 
 # ---- 1.2.3 computation graph -----------------------------------------------------------------
@@ -173,8 +169,9 @@ def test_learning_rates_a_huge_step_does_not_converge_and_stays_finite():
     ("hidden_units", ["--sizes", "1,4", "--iterations", "20"]),
     ("learning_rate", ["--rates", "0.1,100", "--iterations", "20"]),
 ])
-def test_demo_script_writes_its_figure(name, args, tmp_path, capsys):
+def test_demo_script_writes_its_figure(name, args, tmp_path):
     out = str(tmp_path / ("%s.png" % name))
-    assert run_script(name, args + ["--out", out]) == 0
+    ran = call_script("demo_" + name, *(args + ["--out", out]))
+    assert ran.status == 0, ran.err
     assert is_png(out)
-    assert "figure: " + out in capsys.readouterr().out
+    assert "figure: " + out in ran.out

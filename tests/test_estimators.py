@@ -17,7 +17,8 @@ from sklearn.preprocessing import StandardScaler
 from conftest import assert_close_dicts, toy_data
 from tf_models import models
 from tf_models.estimators import (DeepNetClassifier, LogisticRegressionGD, ShallowNetClassifier,
-                                  record_interval)
+                                  print_interval)
+from tf_models.settings import record_interval
 
 BACKENDS = ["numpy", "tf"]
 # estimator class, its settings for a quick fit, and how to build the same model by hand:
@@ -64,7 +65,7 @@ def test_estimator_equals_the_library_model_trained_on_the_transposed_data(kind,
     train = models.train_tf if backend == "tf" else models.train_numpy
     n = settings["num_iterations"]
     direct, costs = train(model, X_course, Y, start, settings["learning_rate"], n, activation,
-                          record_every=record_interval(n))
+                          record_every=record_interval(print_interval(n)))
 
     assert list(est.classes_) == ["cat", "dog"]
     assert_close_dicts(est.parameters_, direct, 1e-12, "estimator", "models.train_" + backend)
@@ -161,6 +162,7 @@ def test_random_state_picks_the_starting_weights():
 
 @pytest.mark.parametrize("settings", [{}, dict(backend="numpy", num_iterations=1000)],
                          ids=["defaults-tf", "numpy-1000"])
+@pytest.mark.time_limit(600)
 def test_cross_validation_in_a_pipeline_on_breast_cancer(settings):
     """The default shallow network (TF, n_h = 4, tanh, α = 1.2, 10000 iterations), standardized;
     and the NumPy backend, with fewer iterations to keep the test quick (the parity test above

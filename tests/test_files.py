@@ -2,24 +2,16 @@
 
 - an existing run directory is never overwritten;
 - params.h5 and metrics.json are written atomically: a crash mid-write leaves the previous file
-  whole and no temporary file behind;
-- Ctrl-C (SIGINT) stops training between two whole updates and hands back consistent parameters
-  (in-process, both backends); a script interrupted mid-run saves them, writes metrics.json with
-  "status": "interrupted", and exits with 130 (subprocess, both backends).
+  whole and no temporary file behind.
+
+(Ctrl-C and SIGTERM: tests/test_signals.py; a hard kill: tests/test_hard_kill.py.)
 """
 import json
 import os
-import signal
-import subprocess
-import sys
-import time
 
 import numpy as np
 import pytest
 
-from conftest import ROOT, toy_data
-from tf_models import models
-from tf_models.run import stopping
 from tf_models.run import outputs, params_io, rundir
 
 
@@ -102,109 +94,3 @@ def test_metrics_json_is_written_atomically(tmp_path):
     assert os.listdir(str(tmp_path)) == ["metrics.json"]
     with open(path) as f:
         assert json.load(f) == {"status": "completed", "final_cost": 0.25}
-
-
-# ---- Ctrl-C inside the training loops (in-process) ---------------------------------------------
-
-def _ctrl_c_at(record, times=1):
-    """on_record that sends SIGINT to this process ``times`` times at iteration ``record``."""
-    def on_record(i, J, _):
-        if i == record:
-            for _ in range(times):
-                os.kill(os.getpid(), signal.SIGINT)
-                time.sleep(0.01)
-    return on_record
-
-
-def test_numpy_training_stops_between_whole_updates():
-    X, Y = toy_data(3, 20)
-    p0 = models.initial_parameters("shallow", [3, 4, 1], "randn", 1)
-    handler = signal.getsignal(signal.SIGINT)
-    with pytest.raises(stopping.Interrupted) as info:
-        models.train_numpy("shallow", X, Y, p0, 0.5, 10 ** 6, "tanh", record_every=10,
-                           on_record=_ctrl_c_at(20))
-    e = info.value
-    assert isinstance(e, KeyboardInterrupt) and "interrupted at iteration" in str(e)
-    assert signal.getsignal(signal.SIGINT) is handler, "the previous SIGINT handler is restored"
-    assert 20 < e.iteration < 30 and e.costs[-1][0] == e.iteration
-    # Exactly the parameters after e.iteration whole updates: no half-applied step.
-    redo, costs = models.train_numpy("shallow", X, Y, p0, 0.5, e.iteration, "tanh", record_every=10)
-    for k in redo:
-        np.testing.assert_array_equal(e.parameters[k], redo[k], err_msg=k)
-    assert e.costs[-1][1] == costs[-1][1]
-
-
-def test_a_second_ctrl_c_stops_at_once_with_the_last_recorded_parameters():
-    X, Y = toy_data(3, 20)
-    p0 = models.initial_parameters("shallow", [3, 4, 1], "randn", 1)
-    with pytest.raises(stopping.Interrupted) as info:
-        models.train_numpy("shallow", X, Y, p0, 0.5, 10 ** 6, "tanh", record_every=10,
-                           on_record=_ctrl_c_at(20, times=2))
-    e = info.value
-    assert e.iteration == 20
-    redo, _ = models.train_numpy("shallow", X, Y, p0, 0.5, 20, "tanh", record_every=10)
-    for k in redo:
-        np.testing.assert_array_equal(e.parameters[k], redo[k], err_msg=k)
-
-
-@pytest.mark.parametrize("mode", ["loop", "step"])
-def test_tf_training_stops_after_the_running_session_call(mode):
-    X, Y = toy_data(3, 20)
-    p0 = models.initial_parameters("shallow", [3, 4, 1], "randn", 1)
-    with pytest.raises(stopping.Interrupted) as info:
-        models.train_tf("shallow", X, Y, p0, 0.5, 10 ** 6, "tanh", record_every=10,
-                        on_record=_ctrl_c_at(20), mode=mode)
-    e = info.value
-    assert e.iteration == 20 and e.costs[-1][0] == 20
-    redo, _ = models.train_numpy("shallow", X, Y, p0, 0.5, 20, "tanh", record_every=10)
-    for k in redo:
-        np.testing.assert_allclose(e.parameters[k], redo[k], rtol=1e-10, err_msg=k)
-
-
-# ---- Ctrl-C on a script (subprocess) -----------------------------------------------------------
-
-def interrupt_script(script, args, timeout=120):
-    """Start ``script`` with ``args``, wait for its first progress line, send SIGINT.
-
-    Returns (exit status, stdout, stderr)."""
-    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", script)] + args,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
-                            universal_newlines=True)
-    seen = []
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        seen.append(line)
-        if line.startswith("iteration") or not line:
-            break
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=timeout)
-    return proc.returncode, "".join(seen) + out, err
-
-
-@pytest.mark.parametrize("backend", ["numpy", "tf"])
-def test_ctrl_c_on_a_long_run_saves_it_and_exits_130(tmp_path, backend):
-    run_dir = str(tmp_path / "run")
-    status, out, err = interrupt_script("train_shallow.py", [
-        "--backend", backend, "--iterations", "100000000", "--print-every", "1000",
-        "--run-dir", run_dir])
-    assert status == 130, (out, err)
-    assert "Traceback" not in err, err
-    assert "interrupted at iteration" in err and run_dir in err, err
-    parameters, attrs = params_io.load_params(os.path.join(run_dir, "params.h5"))
-    assert sorted(parameters) == ["W1", "W2", "b1", "b2"] and attrs["model"] == "shallow"
-    assert all(np.isfinite(v).all() for v in parameters.values())
-    with open(os.path.join(run_dir, "metrics.json")) as f:
-        metrics = json.load(f)
-    assert metrics["status"] == "interrupted"
-    assert metrics["iterations_completed"] == metrics["costs"][-1][0] < 100000000
-    assert metrics["final_cost"] == metrics["costs"][-1][1]
-    if backend == "tf":  # the interrupted session's state is checkpointed at the same iteration
-        folder = rundir.CHECKPOINT_DIR
-        assert os.path.isfile(os.path.join(run_dir, folder, "model.ckpt-%d.index"
-                                           % metrics["iterations_completed"]))
-    # The saved parameters are the ones the metrics describe.
-    from tf_models import datasets
-    ds = datasets.load_dataset("flower")
-    acc = models.accuracy("shallow", parameters, ds.X_train, ds.Y_train, "tanh")
-    assert acc == pytest.approx(metrics["train_accuracy"])

@@ -21,6 +21,9 @@ from nbclient.exceptions import CellExecutionError
 
 from conftest import ROOT
 
+# Every notebook run top to bottom in a kernel: minutes on a loaded machine (conftest.TIME_LIMIT)
+pytestmark = pytest.mark.time_limit(900)
+
 NOTEBOOKS = sorted(glob.glob(os.path.join(ROOT, "notebooks", "*.ipynb")))
 KERNEL = "tf-models-venv"
 TIMEOUT = 300  # seconds per cell; the notebooks take well under a minute in all

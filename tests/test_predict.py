@@ -3,19 +3,14 @@ and the accuracy it prints on a run's own test split is the one in that run's me
 import csv
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import ROOT, load_script
+from conftest import assert_one_error_line, call_script, run_script
 from tf_models.run import cli
 
 ITERATIONS = 200
-
-
-predict = load_script("predict")
 
 
 def train(run_dir, model, argv, dataset, learning_rate):
@@ -51,12 +46,11 @@ def read_csv(path):
             np.array([int(r["label"]) for r in rows]))
 
 
-def run_predict(capsys, *argv):
-    """predict.main(argv): (exit status, stdout lines as {first word: rest}, stderr)."""
-    status = predict.main(list(argv))
-    out, err = capsys.readouterr()
-    lines = dict(line.split(None, 1) for line in out.splitlines() if line.strip())
-    return status, lines, err
+def run_predict(*argv):
+    """predict.py in-process: (exit status, stdout lines as {first word: rest}, stderr)."""
+    ran = call_script("predict", *argv)
+    lines = dict(line.split(None, 1) for line in ran.out.splitlines() if line.strip())
+    return ran.status, lines, ran.err
 
 
 def reported_accuracy(lines):
@@ -70,7 +64,7 @@ def reported_accuracy(lines):
 def test_accuracy_on_the_runs_test_split_is_metrics_json(runs, capsys, name, backend):
     """Either backend, on the run's own test split (rebuilt from the seed in the file)."""
     run_dir, metrics = runs[name]
-    status, lines, err = run_predict(capsys, "--params", os.path.join(run_dir, "params.h5"),
+    status, lines, err = run_predict("--params", os.path.join(run_dir, "params.h5"),
                                      "--backend", backend)
     assert status == 0, err
     assert reported_accuracy(lines) == metrics["test_accuracy"]
@@ -84,7 +78,7 @@ def test_both_backends_give_identical_predictions(runs, capsys, name, tmpdir):
     out = {}
     for backend in ("numpy", "tf"):
         out[backend] = os.path.join(str(tmpdir), backend + ".csv")
-        status, _, err = run_predict(capsys, "--params", os.path.join(run_dir, "params.h5"),
+        status, _, err = run_predict("--params", os.path.join(run_dir, "params.h5"),
                                      "--backend", backend, "--out", out[backend])
         assert status == 0, err
     p_np, y_np, labels = read_csv(out["numpy"])
@@ -97,25 +91,22 @@ def test_both_backends_give_identical_predictions(runs, capsys, name, tmpdir):
 def test_the_script_end_to_end(runs):
     """As a user runs it: a subprocess, the accuracy printed, a new CSV beside the parameters."""
     run_dir, metrics = runs["shallow-tf"]
-    result = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "predict.py"),
-                             "--params", os.path.join(run_dir, "params.h5"), "--backend", "numpy"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            universal_newlines=True, cwd=ROOT, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "accuracy    %.4f" % metrics["test_accuracy"] in result.stdout
-    assert "flower, test split, seed 1" in result.stdout
+    ran = run_script("predict", "--params", os.path.join(run_dir, "params.h5"), "--backend", "numpy")
+    assert ran.status == 0, ran.err
+    assert "accuracy    %.4f" % metrics["test_accuracy"] in ran.out
+    assert "flower, test split, seed 1" in ran.out
 
 
 def test_never_overwrites(runs, capsys, tmpdir):
     run_dir, _ = runs["shallow-numpy"]
     params = os.path.join(run_dir, "params.h5")
-    first = run_predict(capsys, "--params", params)[1]["predictions"].strip()
-    second = run_predict(capsys, "--params", params)[1]["predictions"].strip()
+    first = run_predict("--params", params)[1]["predictions"].strip()
+    second = run_predict("--params", params)[1]["predictions"].strip()
     assert first != second and os.path.dirname(first) == run_dir
     mine = os.path.join(str(tmpdir), "mine.csv")
     with open(mine, "w") as f:
         f.write("a user's file\n")
-    status, _, err = run_predict(capsys, "--params", params, "--out", mine)
+    status, _, err = run_predict("--params", params, "--out", mine)
     assert status == 2 and err.startswith("error: ") and "already exists" in err
     with open(mine) as f:
         assert f.read() == "a user's file\n"
@@ -123,7 +114,7 @@ def test_never_overwrites(runs, capsys, tmpdir):
 
 def test_another_builtin_dataset(runs, capsys):
     run_dir, _ = runs["shallow-numpy"]
-    status, lines, _ = run_predict(capsys, "--params", os.path.join(run_dir, "params.h5"),
+    status, lines, _ = run_predict("--params", os.path.join(run_dir, "params.h5"),
                                    "--dataset", "moons")
     assert status == 0 and lines["data"].startswith("moons, test split")
 
@@ -135,9 +126,8 @@ def test_another_builtin_dataset(runs, capsys):
 ])
 def test_bad_input_is_one_error_line(runs, capsys, argv, message):
     run_dir, _ = runs["shallow-numpy"]
-    status, _, err = run_predict(capsys, "--params", os.path.join(run_dir, "params.h5"), *argv)
-    assert status == 2
-    assert err.startswith("error: ") and message in err and len(err.splitlines()) == 1, err
+    status, _, err = run_predict("--params", os.path.join(run_dir, "params.h5"), *argv)
+    assert_one_error_line(status, err, message)
 
 
 # ---- HDF5 data in the course's layout -----------------------------------------------------------
@@ -164,11 +154,11 @@ def test_hdf5_files_of_the_course_layout(tmpdir, capsys):
                                           "--test-data", test_file], "breast_cancer", 0.05)
     params = os.path.join(run_dir, "params.h5")
     # no data named: the run's own test file, as recorded in params.h5
-    status, lines, err = run_predict(capsys, "--params", params, "--backend", "tf")
+    status, lines, err = run_predict("--params", params, "--backend", "tf")
     assert status == 0, err
     assert reported_accuracy(lines) == metrics["test_accuracy"]
     # the same file named explicitly
-    status, lines, err = run_predict(capsys, "--params", params, "--data", test_file)
+    status, lines, err = run_predict("--params", params, "--data", test_file)
     assert status == 0, err
     assert reported_accuracy(lines) == metrics["test_accuracy"]
     assert os.path.basename(lines["predictions"].strip()) == "predictions-test_tiny-numpy.csv"

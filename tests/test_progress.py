@@ -17,6 +17,7 @@ import sys
 import pytest
 
 from conftest import ROOT, load_script
+from tf_models import settings
 from tf_models.run import progress
 from tf_models.run import cli, params_io
 
@@ -25,7 +26,7 @@ LINE = re.compile(r"^iteration +(\d+) +cost \d+\.\d{6}$")
 
 @pytest.mark.parametrize("print_every", [1, 3, 7, 10, 100, 250, 1000, 1024])
 def test_records_divide_the_printed_interval_about_ten_per_line(print_every):
-    r = progress.record_interval(print_every)
+    r = settings.record_interval(print_every)
     assert print_every % r == 0, "a printed line must be a record"
     assert r <= max(1, print_every // 10)
     if print_every in (100, 250, 1000):  # the scripts' defaults: exactly ten records per line

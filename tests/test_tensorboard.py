@@ -11,13 +11,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections import defaultdict
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, wait_for
 from tf_models.run import cli
 from tf_models.graphs import summaries
 from tf_models.graphs.tfcompat import tf
@@ -223,19 +222,16 @@ def tensorboard(runs):
 
 def wait_for_run(port, server, log_name, run_name):
     """Poll /data/runs until ``run_name`` is listed (bounded); returns the list."""
-    deadline = time.time() + SERVER_START_SECONDS
-    while time.time() < deadline:
+    def listed():
         if server.poll() is not None:
             with open(log_name) as f:
                 pytest.fail("TensorBoard exited with %s:\n%s" % (server.returncode, f.read()[-2000:]))
         try:
-            listed = get_json(port, "/data/runs")
-            if run_name in listed:
-                return listed
+            found = get_json(port, "/data/runs")
         except (OSError, ValueError):
-            pass  # not answering yet
-        time.sleep(0.5)
-    pytest.fail("TensorBoard did not list %s within %d s" % (run_name, SERVER_START_SECONDS))
+            return None  # not answering yet
+        return found if run_name in found else None
+    return wait_for(listed, "TensorBoard to list %s" % run_name, SERVER_START_SECONDS, every=0.5)
 
 
 def test_tensorboard_serves_the_cost_series_of_metrics_json(runs, tensorboard):

@@ -22,13 +22,12 @@ from sklearn.utils.validation import check_is_fitted
 from tf_models import activations, initializers, models, settings
 
 _LOGISTIC, _SHALLOW, _DEEP = (models.REGISTRY[m].defaults for m in ("logistic", "shallow", "deep"))
-RECORDS = 100      # about this many [i, J] records per fit: enough points to show the first drop
-PRINT_EVERY = 10   # with print_cost, print every 10th record (about 10 lines per fit)
+LINES = 10  # with print_cost, about this many lines per fit; records: settings.record_interval
 
 
-def record_interval(num_iterations):
-    """Iterations between two recorded costs: num_iterations // RECORDS, at least 1."""
-    return max(1, num_iterations // RECORDS)
+def print_interval(num_iterations):
+    """Iterations between two printed costs: num_iterations // LINES, at least 1."""
+    return max(1, num_iterations // LINES)
 
 
 def seed_of(random_state):
@@ -61,7 +60,7 @@ class _CourseClassifier(ClassifierMixin, BaseEstimator):
         settings.check_choice(self.backend, settings.BACKENDS, "backend")
         n_iter = settings.check_positive_int(self.num_iterations, "num_iterations")
         training = models.training(self.model, self.learning_rate, n_iter, self._activation(),
-                                     record_interval(n_iter))
+                                   settings.record_interval(print_interval(n_iter)))
         X, y = check_X_y(X, y, dtype=dtype.type)
         check_classification_targets(y)
         classes = np.unique(y)
@@ -86,7 +85,7 @@ class _CourseClassifier(ClassifierMixin, BaseEstimator):
     def _printer(self, num_iterations):
         if not self.print_cost:
             return None
-        every = record_interval(num_iterations) * PRINT_EVERY
+        every = print_interval(num_iterations)
 
         def on_record(i, J, _state):
             if i % every == 0 or i == num_iterations:

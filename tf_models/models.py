@@ -119,13 +119,14 @@ def training(model, learning_rate, num_iterations, activation=None, record_every
 
 
 
-def fit(training, backend, X, Y, parameters, on_record=None):
+def fit(training, backend, X, Y, parameters, on_record=None, hooks=None):
     """Train ``parameters`` on (X, Y) as the checked ``training`` (settings.Training) says.
 
     Returns (trained parameters as NumPy arrays, costs [[i, J], ...]): J for the parameters before
     update i, every ``training.record_every`` steps, and [num_iterations, J] for the final ones.
     ``on_record(i, J, parameters)`` at each record, with either backend (the NumPy loop's own
     arrays: copy what you keep).
+    ``hooks``: the training run the loop trains for (run.transaction.Run), or None.
     Raises ValueError on bad data or parameters; stopping.Diverged / Interrupted carry the
     parameters to keep when training blows up or is stopped with Ctrl-C."""
     settings.check_choice(backend, BACKENDS, "backend")
@@ -138,10 +139,11 @@ def fit(training, backend, X, Y, parameters, on_record=None):
         return gradient_descent.run(
             lambda p, X_, Y_: module.propagate(p, X_, Y_, **options),
             lambda p, X_, Y_: module.cost(p, X_, Y_, **options),
-            X, Y, start, training.update, training.num_iterations, training.record_every, on_record)
+            X, Y, start, training.update, training.num_iterations, training.record_every, on_record,
+            hooks)
     from tf_models.graphs import session
     graph = graph_of(training, start, X.dtype, m=X.shape[1])
-    return session.fit(graph, X, Y, training, on_record)
+    return session.fit(graph, X, Y, training, on_record, hooks)
 
 
 def train_numpy(model, X, Y, parameters, learning_rate, num_iterations, activation=None,

@@ -42,6 +42,16 @@ class Training(collections.namedtuple(
         return self.update.learning_rate
 
 
+def record_interval(print_every, per_line=10):
+    """``record_every`` for a run printed every ``print_every`` iterations: about ``per_line``
+    records per printed line (the scripts' defaults give about 100 per run, enough for a cost
+    curve to show the first drop), at an interval that divides ``print_every``, so that every
+    printed line is a record. It depends on ``print_every`` alone, so a resumed run records where
+    an unbroken run of the same length would. (The scripts and the estimators both use it.)"""
+    wanted = max(1, print_every // per_line)
+    return max(d for d in range(1, wanted + 1) if print_every % d == 0)
+
+
 # ---- names ---------------------------------------------------------------------------------------
 
 def check_choice(value, choices, what):

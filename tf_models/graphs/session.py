@@ -44,7 +44,7 @@ def open_session(model, X, Y):
     return sess
 
 
-def train(model, sess, X, Y, training, on_record=None):
+def train(model, sess, X, Y, training, on_record=None, hooks=None):
     """Run ``training.num_iterations`` steps in ``sess``; returns the costs list.
 
     ``training``: a checked settings.Training (its record interval and TF mode are used here).
@@ -53,14 +53,17 @@ def train(model, sess, X, Y, training, on_record=None):
     At each record the parameters are fetched with J and checked (tf_models.run.stopping): a blow-up
     raises ``Diverged`` with those of the previous record; Ctrl-C takes effect after the running
     Session.run and raises ``Interrupted`` with the parameters after the completed steps.
+    ``hooks``: the training run this loop trains for, or None (tf_models.run.stopping); it is
+    offered every record and every chunk's end to keep its progress on disk.
     """
     num_iterations, record_every, mode = (training.num_iterations, training.record_every,
                                           training.mode)
     feed = {model.X: X, model.Y: Y} if mode == "feed" else None
     run_steps = _Chunks(sess, model, feed, mode)
+    fetch = lambda: sess.run(model.parameters)  # noqa: E731 (between two chunks)
     costs = []
     i = 0
-    with stopping.Guard(training.learning_rate) as guard:
+    with stopping.Guard(training.learning_rate, hooks) as guard:
         while True:
             J, values = sess.run([model.cost, model.parameters], feed)
             J = float(J)
@@ -70,11 +73,14 @@ def train(model, sess, X, Y, training, on_record=None):
                 on_record(i, J, values)
             if i >= num_iterations:
                 return costs
-            next_record = i + min(record_every, num_iterations - i)
+            guard.keep_progress(i, lambda fetched=values: fetched, costs, True)
+            next_record = guard.next_record(i, record_every, num_iterations)
             while i < next_record:
                 if guard.stop_requested:
                     _stop(sess, model, feed, guard, i, costs, values)
                 i += run_steps(next_record - i)
+                if i < next_record:
+                    guard.keep_progress(i, fetch, costs, False)
 
 
 def _stop(sess, model, feed, guard, i, costs, values):
@@ -107,11 +113,11 @@ class _Chunks(object):
         return n
 
 
-def fit(model, X, Y, training, on_record=None):
+def fit(model, X, Y, training, on_record=None, hooks=None):
     """Open a session, train, close it. Returns (trained parameters as NumPy arrays, costs)."""
     sess = open_session(model, X, Y)
     try:
-        costs = train(model, sess, X, Y, training, on_record)
+        costs = train(model, sess, X, Y, training, on_record, hooks)
         return model.parameter_values(sess), costs
     finally:
         sess.close()

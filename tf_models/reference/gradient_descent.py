@@ -12,15 +12,17 @@ def update_parameters(parameters, grads, learning_rate):
 
 
 def run(propagate, cost_of, X, Y, parameters, update, num_iterations, record_every=100,
-        on_record=None):
+        on_record=None, hooks=None):
     """Train by full-batch gradient descent; returns (parameters, costs).
 
     propagate(parameters, X, Y) -> grads;  cost_of(parameters, X, Y) -> J;  update: an update
     rule (``tf_models.updates``, e.g. GradientDescent(α): θ := θ − α dθ).
     costs: [[i, J]] for the parameters *before* update i, every ``record_every`` iterations,
-    plus [num_iterations, J] for the final parameters. ``on_record(i, J, parameters)`` is called
+    plus [num_iterations, J] for the final parameters (a resumed run's loop also records its
+    first iteration, then the multiples of ``record_every`` in the whole run). ``on_record(i, J, parameters)`` is called
     at each record. The caller's arrays are copied first, never modified. The inputs are trusted
-    (``models.fit`` checks them).
+    (``models.fit`` checks them). ``hooks``: the training run this loop trains for, or None
+    (see tf_models.run.stopping): it stops the loop and keeps its progress on disk.
 
     Raises ``stopping.Diverged`` (a ValueError) when the cost or the parameters blow up, and
     ``stopping.Interrupted`` on Ctrl-C, each carrying the parameters to keep (see
@@ -28,16 +30,20 @@ def run(propagate, cost_of, X, Y, parameters, update, num_iterations, record_eve
     parameters never overflow, and a diverging step is reported by that check, in words.
     """
     parameters = {k: np.array(v, copy=True) if np.ndim(v) else v for k, v in parameters.items()}
+    current = lambda: parameters  # noqa: E731 (the loop's own arrays, updated in place)
     costs = []
-    with stopping.Guard(update.learning_rate) as guard, \
+    with stopping.Guard(update.learning_rate, hooks) as guard, \
             np.errstate(over="ignore", invalid="ignore"):
+        first = guard.start  # records fall on the multiples of record_every in the whole run
         for i in range(num_iterations):
             if guard.stop_requested:  # Ctrl-C: between two whole updates, never inside one
                 _stop(guard, costs, i, cost_of(parameters, X, Y), parameters)
-            if i % record_every == 0:
+            at_record = (first + i) % record_every == 0 or i == 0
+            if at_record:
                 J = cost_of(parameters, X, Y)
                 guard.check(i, J, parameters, costs)
                 _record(costs, i, J, parameters, on_record)
+            guard.keep_progress(i, current, costs, at_record)
             grads = propagate(parameters, X, Y)
             update.apply(parameters, grads)
         J = cost_of(parameters, X, Y)

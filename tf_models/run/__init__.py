@@ -4,14 +4,17 @@
     argtypes      the checked types of the flags (integers, floats, lists, files)
     config        ``RunConfig``, the settings record of one training run, checked once
     console       the scripts' terminal: text that always encodes, an output that may fail
-    endings       how a script ends: one line and an exit status for every way
-    signals       one stop path for Ctrl-C and SIGTERM, at any moment of a run
-    stopping      stopping training early without losing it: divergence and Ctrl-C
-    safety        a run as a transaction: checks before anything is spent, containment after
-    rundir        run directories: created or claimed, found again, checkpoints inside them
+    program       a script run as a program: its signals held from its first line, one exit
+    signals       SIGINT and SIGTERM handed to whoever answers them, and given back after
+    endings       how a script ends: its answer to signals, one line and a status for every way
+    transaction   one training run: its directory lock, phase, stop state, progress and ending
+    stopping      the training loops' guard: divergence, stop requests, progress on disk
+    admission     what a run will spend, checked before it is spent (shapes, memory, float32)
+    inputs        input files are regular files: a FIFO, a device, a directory refused at once
+    rundir        run directories: created or claimed (a dead run's lock taken over), checkpoints
     execute       one training run: data, parameters, training, progress, TensorBoard, outputs
-    outputs       what a run writes: params.h5, metrics.json, cost.png, decision_boundary.png
-    resume        continuing a run from its directory
+    outputs       what a run writes, most valuable first, each failure contained
+    resume        continuing a run from its directory (a killed one from its saved progress)
     params_io     parameter files (HDF5), written atomically
     fingerprints  the identity of a run's data files, recorded and checked again
     h5files       the course's HDF5 files (the cat/non-cat layout), read into datasets
@@ -19,6 +22,7 @@
     progress      progress while training: the console's lines and bar, a notebook's bar
     prediction    applying a params.h5 to labelled data
 
-Calls go one way: scripts → cli → config / execute → outputs, resume, rundir, params_io →
-``tf_models.models`` and the course's modules. The course's training loops use ``stopping`` only.
+Calls go one way: scripts → program, cli → config / execute → transaction, outputs, resume,
+rundir, params_io → ``tf_models.models`` and the course's modules. The course's training loops
+use ``stopping`` only, and get the run's transaction from their caller (``hooks``).
 """

@@ -102,6 +102,17 @@ def layer_dims_arg(text):
     return dims
 
 
+def input_file(text):
+    """A file to read: a regular file (a FIFO, a directory, a device or a socket is refused at
+    once: reading one would block, or never end)."""
+    from tf_models.run import inputs
+    try:
+        inputs.check(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
+    return text
+
+
 FIGURE_FORMATS = ("png", "pdf", "svg", "svgz", "eps", "ps")
 
 

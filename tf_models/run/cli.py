@@ -17,8 +17,8 @@ from tf_models import activations, datasets, initializers, models, settings, upd
 from tf_models.run import config as run_config
 from tf_models.run import console
 from tf_models.run.argtypes import (  # noqa: F401 (the scripts use them as cli.*)
-    FIGURE_FORMATS, MAX_COUNT, count_int, figure_path, finite_float, float_list, int_list,
-    layer_dims_arg, non_negative_float, positive_float, positive_int, seed_int)
+    FIGURE_FORMATS, MAX_COUNT, count_int, figure_path, finite_float, float_list, input_file,
+    int_list, layer_dims_arg, non_negative_float, positive_float, positive_int, seed_int)
 from tf_models.run.endings import EXIT_STATUSES, ending, fail, finish, one_line, run  # noqa: F401
 
 
@@ -63,9 +63,9 @@ def build_parser(model, description, **defaults):
                    help="which implementation trains")
     p.add_argument("--dataset", choices=datasets.DATASETS, default=d.dataset,
                    help="built-in dataset (digits: odd vs even)")
-    p.add_argument("--data", metavar="TRAIN.h5",
+    p.add_argument("--data", metavar="TRAIN.h5", type=input_file,
                    help="train on an HDF5 file of the course's cat/non-cat layout instead")
-    p.add_argument("--test-data", metavar="TEST.h5",
+    p.add_argument("--test-data", metavar="TEST.h5", type=input_file,
                    help="test set for --data (default: a seeded 25%% hold-out of the training file)")
     p.add_argument("--learning-rate", type=positive_float, default=d.learning_rate,
                    help="alpha, the gradient-descent step")
@@ -85,6 +85,10 @@ def build_parser(model, description, **defaults):
                         "latest checkpoint, NumPy its params.h5)")
     p.add_argument("--quiet", action="store_true",
                    help="print only the summary (no record lines, no progress bar)")
+    p.add_argument("--progress-seconds", type=positive_float, default=run_config.PROGRESS_SECONDS,
+                   metavar="S", help="while training, save params.h5 and metrics.json (\"status\": "
+                   "\"running\") at least every S seconds, so that a hard kill (SIGKILL, the "
+                   "OOM killer, a power cut) loses little: --resume goes on from there")
     p.add_argument("--mode", choices=settings.TF_MODES, default="loop",
                    help="TF only: loop = many steps per Session.run (fast); step = one run per "
                         "step; feed = the textbook loop feeding the data every step")
@@ -109,7 +113,7 @@ def config_from_args(model, args):
                   test_data=args.test_data, learning_rate=args.learning_rate, update=args.update,
                   iterations=args.iterations, seed=args.seed, dtype=args.dtype,
                   print_every=args.print_every, run_dir=args.run_dir, mode=args.mode,
-                  resume=args.resume)
+                  resume=args.resume, progress_seconds=args.progress_seconds)
     for flag, field, value in (("hidden_units", "hidden_dims", lambda n: [n]),
                                ("layer_dims", "hidden_dims", lambda dims: dims[:-1]),
                                ("init", "init", None), ("activation", "activation", None)):
@@ -144,12 +148,15 @@ def check_resume_flags(given):
 
 
 def main(parser, model, argv=None, after=None):
-    """Parse, run, report. ``after(config, metrics)`` adds script-specific output. Returns the
-    exit status (EXIT_STATUSES)."""
-    return run(_train, parser, model, argv, after)
+    """Parse, run, report. ``after(config, metrics, run)`` adds script-specific output (``run``:
+    the run's transaction.Run). Returns the exit status (EXIT_STATUSES). The run's transaction
+    answers SIGINT and SIGTERM throughout."""
+    from tf_models.run import transaction
+    training = transaction.Run()
+    return run(_train, training, parser, model, argv, after, answer=training)
 
 
-def _train(parser, model, argv, after):
+def _train(training, parser, model, argv, after):
     from tf_models.run import execute, resume
     args = parser.parse_args(argv)
     config = config_from_args(model, args)
@@ -157,9 +164,9 @@ def _train(parser, model, argv, after):
         check_resume_flags(given_flags(parser, argv))
         config = resume.apply(config, given_flags(parser, argv))
     config = run_config.check(config)
-    metrics = execute.execute(config, quiet=args.quiet)
+    metrics = execute.execute(config, args.quiet, training)
     if after is not None:
-        after(config, metrics)
+        after(config, metrics, training)
     console.say("outputs in %s" % metrics["run_dir"])
     if config.backend == "tf":
         console.say("TensorBoard:  %s   then open http://127.0.0.1:6006"

@@ -26,19 +26,25 @@ FIELDS = (
     "resume",         # the run directory this run continues, or None
     "mode",           # TF only: how steps are run (settings.TF_MODES)
     "checkpoint_seconds",  # TF only: long runs also checkpoint this often
+    "progress_seconds",    # while training, params.h5 and metrics.json are saved at least this often
     "previous",       # the resumed run's metrics.json (filled by resume.apply), or None
+    "until",          # a resumed run that did not finish: train up to this iteration, or None
 )
 
 CHECKPOINT_SECONDS = 60.0
+# A hard kill (SIGKILL, the OOM killer, a power cut) costs at most this much training plus the
+# time of one save (transaction.Run.keep_progress); each save costs a few milliseconds.
+PROGRESS_SECONDS = 5.0
 
 
 class RunConfig(collections.namedtuple("RunConfig", FIELDS)):
     """The settings of one training run (see FIELDS)."""
 
-    def training(self, record_every=None):
-        """The trainers' settings record (settings.Training) for this run."""
+    def training(self):
+        """The trainers' settings record (settings.Training) for this run: the cost recorded
+        about ten times per printed line (settings.record_interval)."""
         return models.training(self.model, self.learning_rate, self.iterations, self.activation,
-                                 record_every or self.print_every, self.mode, self.update)
+                               settings.record_interval(self.print_every), self.mode, self.update)
 
     def layer_dims(self, n_x):
         """[n_x, hidden_dims..., 1]."""
@@ -53,7 +59,8 @@ def make(**fields):
                   seed=1, init=d.init, hidden_dims=list(d.hidden_dims), activation=d.activation,
                   learning_rate=d.learning_rate, update="gradient_descent", iterations=d.iterations,
                   print_every=d.print_every, run_dir=None, resume=None, mode="loop",
-                  checkpoint_seconds=CHECKPOINT_SECONDS, previous=None)
+                  checkpoint_seconds=CHECKPOINT_SECONDS, progress_seconds=PROGRESS_SECONDS,
+                  previous=None, until=None)
     values.update(fields)
     return RunConfig(**values)
 

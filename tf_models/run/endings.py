@@ -1,7 +1,8 @@
 """How a script ends: one line and an exit status for every way (see EXIT_STATUSES).
 
-    run(body, *args)   call a script's body with the stop path installed (app.signals); its
-                       return value is the status, an exception ends it as ``ending`` says
+    run(body, *args)   call a script's body with SIGINT and SIGTERM answered (by a ``Script``,
+                       or the training run given as ``answer``); returns the exit status
+    Script             a script's answer to the signals, and its final status
     ending(e)          the one stderr line and the status for an exception
     finish(status)     the status once the work is done (stdout checked)
     fail(message)      print ``error: <message>``, return 2
@@ -20,17 +21,55 @@ def one_line(text):
     return " ".join(text.splitlines())
 
 
+class Script(object):
+    """A script's answer to SIGINT and SIGTERM. While it works, the first one stops it at once
+    (``signals.Stopped``, raised where it runs); after that, and once it is done (``settle``),
+    a signal is only noted (``signum``), and ``final_status`` turns a success into 128 + it."""
+
+    def __init__(self):
+        self.signum = None    # the first signal received
+        self.working = True   # a signal now stops the script at once
+
+    def answer(self, signum):
+        if self.signum is None:
+            self.signum = signum
+        if self.working:
+            self.working = False  # one stop: the script's ending is never interrupted
+            raise signals.Stopped(signum)
+
+    def settle(self):
+        """The work is over: from now on a signal is noted, never raised."""
+        self.working = False
+
+    def final_status(self, status):
+        """``status``, or 128 + the signal when one came after the work succeeded."""
+        if status == 0 and self.signum is not None:
+            console.warn("%s after the work was done; %s" % (signals.name(self.signum),
+                                                               self.what_was_kept()))
+            return signals.exit_status(self.signum)
+        return status
+
+    def what_was_kept(self):
+        return "its outputs are complete"
+
+
 def run(body, *args, **kw):
-    """``body(*args, **kw)`` as a script: SIGINT/SIGTERM through the stop path, any exception
-    turned into one line and a status. Returns the exit status."""
-    signals.install()
-    try:
-        status = body(*args, **kw)
-    except BaseException as e:
-        return ending(e)
-    finally:
-        signals.settle()
-    return finish(status or 0)
+    """``body(*args, **kw)`` as a script; returns the exit status. SIGINT and SIGTERM go to
+    ``answer`` (keyword; default a new ``Script``) until the status is decided; an exception
+    becomes one line and a status (``ending``). Handlers and mask are put back afterwards."""
+    answer = kw.pop("answer", None) or Script()
+    with signals.answered_by(answer.answer) as answering:
+        try:
+            try:
+                answering.listen()
+                status = body(*args, **kw) or 0
+            finally:
+                answer.settle()  # a signal raised before this line is caught just below
+        except SystemExit:
+            raise
+        except BaseException as e:
+            status = ending(e)
+        return finish(answer.final_status(status))
 
 
 def finish(status=0):

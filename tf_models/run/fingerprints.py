@@ -10,13 +10,15 @@ changed, and predict.py warns when it evaluates on the run's own file and that f
 import hashlib
 import os
 
+from tf_models.run import inputs
+
 MB = 2 ** 20
 
 
 def fingerprint(path, chunk=MB):
-    """"sha256:<hex digest>" of the file's bytes."""
+    """"sha256:<hex digest>" of the file's bytes; ValueError when it is not a regular file."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with inputs.open_binary(path, "a data file") as f:
         for block in iter(lambda: f.read(chunk), b""):
             h.update(block)
     return "sha256:" + h.hexdigest()
@@ -34,6 +36,6 @@ def changed(recorded):
         try:
             if fingerprint(path) != want:
                 out.append(path)
-        except (OSError, IOError):
+        except (OSError, IOError, ValueError):  # gone, unreadable, or no longer a regular file
             out.append(path)
     return out

@@ -9,6 +9,9 @@ import os
 import numpy as np
 
 from tf_models import datasets
+from tf_models.run import inputs
+
+EXPECTED = "an HDF5 file in the course's cat/non-cat layout"
 
 
 def read(path, split):
@@ -18,10 +21,7 @@ def read(path, split):
     (``list_classes``) or None. Raises ValueError with a one-line reason on any problem.
     """
     import h5py
-    if not os.path.isfile(path):
-        raise ValueError("%s: %s (expected an HDF5 file in the course's cat/non-cat layout)"
-                         % (path, "is a directory" if os.path.isdir(path) else
-                            "is not a regular file" if os.path.exists(path) else "no such file"))
+    inputs.check(path, EXPECTED)
     try:
         f = h5py.File(path, "r")
     except Exception as e:  # h5py raises OSError, some versions other types, for a non-HDF5 file
@@ -72,6 +72,7 @@ def declared_shape(path, split):
     """(n_x, m) as the file declares them, read without loading the data; None when the file
     cannot tell (``read`` then names the problem)."""
     import h5py
+    inputs.check(path, EXPECTED)  # a FIFO would block h5py's open
     try:
         with h5py.File(path, "r") as f:
             x = f.get("%s_set_x" % split)

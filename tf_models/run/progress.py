@@ -72,7 +72,7 @@ class Console(object):
         if self.quiet:
             return
         line = None
-        if (i - self.start) % self.print_every == 0 or i == self.end:
+        if i % self.print_every == 0 or i in (self.start, self.end):
             line = "iteration %6d   cost %.6f" % (i, J)
         if self.bar is None:
             if line is not None:
@@ -115,12 +115,3 @@ def _can_encode(stream, text):
         return True
     except (UnicodeEncodeError, LookupError):
         return False
-
-
-def record_interval(print_every, per_line=10):
-    """How often to record the cost: about ``per_line`` records per printed line (the defaults
-    give about 100 per run, enough for cost.png to show the first drop), at an interval that
-    divides ``print_every``, so every printed line is a record. It depends on ``print_every``
-    alone, so a resumed run records where a straight run of the same length would."""
-    wanted = max(1, print_every // per_line)
-    return max(d for d in range(1, wanted + 1) if print_every % d == 0)

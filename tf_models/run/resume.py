@@ -1,8 +1,12 @@
 """Continuing a run: ``--resume RUN_DIR`` trains on from where RUN_DIR stopped, into a new run.
 
-The new run keeps the old one's model, data, seed, dtype and architecture; TF restores the old
-run's newest checkpoint (a damaged or foreign one is passed over, with a warning), otherwise
-the run starts from params.h5. A data file whose content changed since the old run is refused.
+The new run keeps the old one's model, data, seed, dtype and architecture. It starts from the
+old run's params.h5, at the iteration those parameters belong to, or, for TF, from the run's
+newest checkpoint when that is newer (a damaged or foreign one is passed over, with a warning).
+A run that did not finish (stopped, or killed: its params.h5 and metrics.json, "status":
+"running", are its last saved progress) is continued up to its planned iterations unless
+--iterations says how many to add. A data file whose content changed since the old run is
+refused.
 """
 import json
 import os
@@ -21,6 +25,11 @@ def read_run(run_dir):
     path = os.path.join(run_dir, "metrics.json")
     if not os.path.isdir(run_dir):
         raise ValueError("--resume %s: no such directory" % run_dir)
+    if not (os.path.isfile(path) and os.path.isfile(os.path.join(run_dir, "params.h5"))) and \
+            os.path.exists(os.path.join(run_dir, rundir.LOCK)):
+        raise ValueError("--resume %s: that run saved no progress yet (it holds no params.h5 and "
+                         "metrics.json: it is starting, or was stopped before its first "
+                         "iteration); start a new run instead" % run_dir)
     if not (os.path.isfile(path) and os.path.isfile(os.path.join(run_dir, "params.h5"))):
         raise ValueError("--resume %s: not a run directory (a run holds the metrics.json and "
                          "params.h5 that a training script writes)" % run_dir)
@@ -82,8 +91,9 @@ def check_data(config, prints):
 def apply(config, given=()):
     """``config`` (a RunConfig) filled from the run it resumes (``config.resume``): its model,
     data, seed, dtype and architecture always; its backend, learning rate, mode and print
-    interval unless the user gave them (names in ``given``). ``iterations`` stays: the
-    iterations to add. The old run's metrics go to ``previous``."""
+    interval unless the user gave them (names in ``given``). ``iterations``, when given, are
+    the iterations to add; otherwise a run that did not finish goes on ``until`` its planned
+    total. The old run's metrics go to ``previous``."""
     old = read_run(config.resume)
     if old["model"] != config.model:
         raise ValueError("--resume %s: that is a %s run; resume it with scripts/train_%s.py"
@@ -98,32 +108,52 @@ def apply(config, given=()):
     for key in ("backend", "learning_rate", "update", "mode", "print_every"):
         if key not in given and old.get(key) is not None:
             changes[key] = old[key]
+    if "iterations" not in given and old.get("status") in UNFINISHED:
+        changes["until"] = old["iterations"]
     return config._replace(**changes)
+
+
+UNFINISHED = ("running", "interrupted")  # a run that stopped short of its planned iterations
 
 
 def point(config, layer_dims):
     """(parameters, start iteration, checkpoint or None) to continue the run ``config.resume``.
 
-    TF restores the run's newest checkpoint (its iteration is the start); NumPy, or a run
-    without checkpoints (one trained by NumPy), starts from params.h5 at the iteration it holds
-    (the last recorded one, or ``iterations_completed`` of a stopped run). params.h5 also
-    gives the shapes the TF graph is built with.
+    The start is the iteration params.h5's parameters belong to (its ``iterations_completed``;
+    files written before it was recorded: metrics.json's, or its last record). TF restores the
+    run's newest checkpoint instead when it is at least as new. params.h5 also gives the shapes
+    the TF graph is built with.
     """
     old = config.previous
     parameters, attrs = params_io.load_params(os.path.join(config.resume, "params.h5"))
     if list(attrs["layer_dims"]) != list(layer_dims):
         raise ValueError("--resume %s: its parameters have layer_dims %s but the data now gives %s"
                          % (config.resume, attrs["layer_dims"], layer_dims))
-    start = int(old.get("iterations_completed") or old["costs"][-1][0])
+    done = attrs.get("iterations_completed")
+    start = int(done if isinstance(done, int) else
+                old.get("iterations_completed") or old["costs"][-1][0])
     checkpoint = None
     if config.backend == "tf":
         found, step = rundir.latest_checkpoint(config.resume)
+        if found and step < start:
+            found = None  # older than params.h5: the parameters are newer
         if found and _usable(found, parameters):
             checkpoint, start = found, step
         elif found:
             console.warn("warning: %s cannot be read or does not hold this model's parameters; "
                          "resuming from params.h5 (iteration %d) instead" % (found, start))
     return parameters, start, checkpoint
+
+
+def remaining(config, start):
+    """``config`` with the iterations left from ``start`` to its ``until`` (a run that did not
+    finish); ValueError when none are left."""
+    if config.until is None:
+        return config
+    if config.until <= start:
+        raise ValueError("--resume %s: its parameters are at iteration %d, the run's planned total; "
+                         "give --iterations N to train N more" % (config.resume, start))
+    return config._replace(iterations=config.until - start)
 
 
 def _usable(prefix, parameters):

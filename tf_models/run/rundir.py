@@ -2,7 +2,9 @@
 
 A run owns its directory from its first moment: it creates it, or claims an existing empty one
 by creating the lock file LOCK exclusively (O_EXCL) and holding an flock on it until the run ends;
-a second run into a claimed or non-empty directory is refused.
+a second run into a claimed or non-empty directory is refused. The kernel drops an flock when its
+holder dies, however it dies (SIGKILL, the OOM killer): a LOCK that no process holds is stale,
+and is taken over (``claim`` of an otherwise empty directory, ``take_over`` by ``--resume``).
 
     runs/<model>-<backend>-<date>-<time>/     the default, suffixed -1, -2, ... when taken
         metrics.json  params.h5  cost.png  decision_boundary.png (2-D data)
@@ -114,31 +116,73 @@ def _new_default(root, label):
 
 
 def _lock(path, created):
-    """Create and flock ``path``/LOCK exclusively; then the directory must hold nothing else."""
+    """Create and flock ``path``/LOCK exclusively (or take over a stale one); then the
+    directory must hold nothing else."""
     try:
         fd = os.open(os.path.join(path, LOCK), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     except FileExistsError:
-        raise ValueError("run directory %s is in use by another run (it holds %s); choose a new "
-                         "--run-dir" % (path, LOCK))
+        held = take_over(path, "run directory %s" % path, "choose a new --run-dir")
+        if held is None:  # its holder ended between our two looks: someone else's directory
+            raise ValueError("run directory %s was in use by another run; choose a new --run-dir"
+                             % path)
+        fd = held.fd
     except OSError as e:
         if created:
             shutil.rmtree(path, ignore_errors=True)
         raise ValueError("run directory %s is not writable (%s); choose another --run-dir"
                          % (path, e.strerror or e))
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        os.write(fd, ("%d\n" % os.getpid()).encode())
-    except OSError as e:
-        os.close(fd)
-        _remove(os.path.join(path, LOCK))
-        raise ValueError("run directory %s: cannot lock %s (%s); choose another --run-dir"
-                         % (path, LOCK, e.strerror or e))
+    else:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _write_pid(fd)
+        except OSError as e:
+            os.close(fd)
+            _remove(os.path.join(path, LOCK))
+            raise ValueError("run directory %s: cannot lock %s (%s); choose another --run-dir"
+                             % (path, LOCK, e.strerror or e))
     if _others(path):  # someone wrote into it between our look and our lock
         os.close(fd)
         _remove(os.path.join(path, LOCK))
         raise ValueError("run directory %s already exists and is not empty; choose a new "
                          "--run-dir (runs are never overwritten)" % path)
     return fd
+
+
+def take_over(path, what, advice):
+    """A RunDir holding ``path``/LOCK, whose previous holder is dead (no process holds its
+    flock); None when there is no LOCK; ValueError naming the holder's pid when it is alive
+    (or the lock cannot be opened). ``what`` and ``advice`` word the error."""
+    lock = os.path.join(path, LOCK)
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:  # released meanwhile: nothing to take over
+        return None
+    except OSError as e:
+        raise ValueError("%s: cannot open its %s (%s); %s" % (what, LOCK, e.strerror or e, advice))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = _read_pid(fd)
+        os.close(fd)
+        raise ValueError("%s is in use by a running training (process %s holds its %s); %s"
+                         % (what, holder or "unknown", LOCK, advice))
+    _write_pid(fd)
+    return RunDir(path, False, fd)
+
+
+def _write_pid(fd):
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, ("%d\n" % os.getpid()).encode())
+
+
+def _read_pid(fd):
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 32).decode("ascii", "replace").strip()
+        return int(text) if text.isdigit() else None
+    except OSError:
+        return None
 
 
 def _others(path):

@@ -1,37 +1,29 @@
-"""One stop path for a script: Ctrl-C (SIGINT) and SIGTERM, at any moment of a run.
+"""SIGINT and SIGTERM, handed to whoever answers them while a script works.
 
-``install()`` makes both signals requests (``stopping.request_stop``):
+    with signals.answered_by(answer) as answering:   # answer(signum), in the main thread
+        answering.listen()                           # a signal held until now is answered here
+        ...
 
-- before training starts (flags, data, graph): nothing is trained yet, so the run stops at once
-  (``Stopped``, a KeyboardInterrupt) and leaves nothing behind;
-- while a training loop runs: the loop stops at its next boundary (within about a second) and
-  raises ``stopping.Interrupted`` with the parameters; the run saves them;
-- after the loop (checkpoints, params.h5, metrics.json, pictures): the signal is noted and the
-  saving finishes untouched, so a second Ctrl-C can never leave a half-written file.
+Two answers exist: a script's (``endings.Script``: the first signal stops it at once) and a
+training run's (``transaction.Run``: what a signal does depends on the run's phase). On leaving,
+the handlers and the signal mask are put back as they were: a test or a notebook that called a
+script gets its own handlers back, and a program (``program``) gets its signals held again
+before its own handler is back, so that none lands in between.
 
-The script then exits with ``exit_status(signum)``: 130 after SIGINT, 143 after SIGTERM
-(128 + the signal number, as a shell reports a process killed by it).
+``exit_status(signum)``: 130 after SIGINT, 143 after SIGTERM (128 + the signal number, as a
+shell reports a process killed by it).
 """
-import os
 import signal
-import sys
 import threading
 
-from tf_models.run import stopping
-from tf_models.run import console
-
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
-STATE = {"phase": "setup", "installed": False, "previous": None}
-PROGRAMS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-    __file__)))))  # the project's root: its scripts/ and benchmarks/ are the programs
 
 
 class Stopped(KeyboardInterrupt):
-    """A stop before any training: nothing to save. ``signum`` says which signal."""
+    """A stop at once, where the script was: ``signum`` says which signal."""
 
-    def __init__(self, signum):
-        KeyboardInterrupt.__init__(self, "%s before training started; nothing was trained or saved"
-                                   % name(signum))
+    def __init__(self, signum, detail=None):
+        KeyboardInterrupt.__init__(self, name(signum) + ("; " + detail if detail else ""))
         self.signum = signum
 
 
@@ -45,55 +37,40 @@ def exit_status(signum):
     return 128 + int(signum or signal.SIGINT)
 
 
-def install():
-    """Route SIGINT and SIGTERM of this process through the stop path (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    previous = {s: signal.getsignal(s) for s in SIGNALS}
-    for s in SIGNALS:
-        signal.signal(s, _handle)
-    stopping.STATE.update(managed=True, signum=None, started=False)
-    STATE.update(phase="setup", installed=True, previous=previous)
+class answered_by(object):
+    """While inside: SIGINT and SIGTERM call ``answer(signum)`` (in the main thread, as Python
+    runs every handler). Outside the main thread nothing changes: Python sets handlers there only."""
 
+    def __init__(self, answer):
+        self.answer = answer
+        self.previous = None   # {signal: handler} and the mask, to put back
+        self.mask = None
 
-def settle():
-    """At the very end of a script. In a program that is about to exit (a script of scripts/ or
-    benchmarks/ run as the main module): block both signals, so that one arriving while the
-    interpreter shuts down (Python then restores the default SIGINT action) cannot turn the
-    exit status just decided into a death by signal. Anywhere else (a test or a notebook that
-    called the script's main): put the handlers and the stop state back as they were."""
-    if not STATE["installed"]:
-        return
-    if _is_program() and hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
-        return
-    for s, handler in (STATE["previous"] or {}).items():
-        signal.signal(s, handler)
-    stopping.STATE.update(managed=False, signum=None, training=False, started=False,
-                          rising_warned=False)
-    STATE.update(phase="setup", installed=False, previous=None)
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+            self.previous = {s: signal.getsignal(s) for s in SIGNALS}
+            for s in SIGNALS:
+                signal.signal(s, self._handle)
+        return self
 
+    def listen(self):
+        """Let in the signals a program held (``program.begin``): one that came meanwhile is
+        answered now."""
+        if self.previous is not None:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
-def _is_program():
-    """Whether the main module is one of the project's programs (it exits when main returns)."""
-    main = os.path.abspath(getattr(sys.modules.get("__main__"), "__file__", None) or "")
-    return os.path.dirname(os.path.dirname(main)) == PROGRAMS and \
-        os.path.basename(os.path.dirname(main)) in ("scripts", "benchmarks")
+    def __exit__(self, *exc):
+        if self.previous is None:
+            return False
+        held = [s for s in SIGNALS if s in self.mask]
+        if held:  # a program's: held again first, so that none comes between here and its exit
+            signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        for s, handler in self.previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back from here
+                signal.signal(s, handler)
+        self.previous = None
+        return False
 
-
-def begin_saving():
-    """From now on a signal never interrupts: it is noted and answered after the saving."""
-    STATE["phase"] = "saving"
-
-
-def _handle(signum, frame):
-    first = stopping.stop_signal() is None
-    stopping.request_stop(signum)
-    if STATE["phase"] == "setup" and not stopping.STATE["started"]:
-        raise Stopped(signum)
-    if stopping.STATE["training"]:
-        if first:
-            console.warn("%s: stopping after the current steps and saving the parameters"
-                         % name(signum))
-    else:
-        console.warn("%s: finishing the saving first" % name(signum))
+    def _handle(self, signum, frame):
+        self.answer(signum)

@@ -1,4 +1,4 @@
-"""Stopping a training run early without losing it: divergence and Ctrl-C.
+"""Stopping a training run early without losing it: divergence and Ctrl-C, and its progress.
 
 Both training loops (``reference.gradient_descent.run`` and ``graphs.session.train``) run inside
 a ``Guard``. At each record (every ``record_every`` iterations) they hand it the cost J and the
@@ -11,15 +11,26 @@ current parameters:
   The cost is computed stably from the logits, so a too-large α shows up as a cost thousands of
   times the starting one long before any NaN.
 - **a rising cost**: the first record whose J is above J₀ prints one warning line (the learning
-  rate may be too large), once per loop; training goes on.
-- **a stop request** (Ctrl-C, SIGTERM): ``request_stop(signum)`` only notes it; the loop stops at
-  the next iteration boundary (NumPy) or between two bounded chunks of steps (TF, at most about
-  half a second each), so the parameters are those after the last *completed* update. It raises
-  ``Interrupted`` (a KeyboardInterrupt) carrying them and the signal. Without an application
-  handler (``managed``), the Guard installs its own SIGINT handler for the loop; then a second
-  Ctrl-C stops at once with the last recorded parameters.
+  rate may be too large), once per loop, or once per run when the loop trains for one.
+- **a stop request** (Ctrl-C, SIGTERM): the loop stops at the next iteration boundary (NumPy) or
+  between two bounded chunks of steps (TF, at most about half a second each), so the parameters
+  are those after the last *completed* update. It raises ``Interrupted`` (a KeyboardInterrupt)
+  carrying them and the signal.
 
-``app.execute`` saves what either exception carries and marks metrics.json ``"status"``
+Who requests the stop: ``hooks``, the training run the loop trains for (``transaction.Run``),
+when there is one; the loop also offers it each boundary to keep its progress on disk. A loop
+without one (a library call: a notebook, a test) answers Ctrl-C itself while it runs, where
+nothing else handles SIGINT; then a second Ctrl-C stops at once with the last recorded
+parameters.
+
+``hooks`` provides: ``signum`` (the pending stop request, or None), ``start`` (the iteration
+the loop's first step is in the whole run: 0, or where a resumed run goes on; records fall on the
+multiples of ``record_every`` counted from the run's beginning, so a run resumed from anywhere
+records where an unbroken one does), ``loop_started()`` and ``loop_ended()``, ``first_rising()``
+(True once per run), and ``keep_progress(i, fetch, costs, at_record)`` (``fetch()`` gives the
+parameters after i updates).
+
+``execute`` saves what either exception carries and marks metrics.json ``"status"``
 ``"diverged"`` or ``"interrupted"``.
 """
 import math
@@ -30,22 +41,6 @@ import threading
 import numpy as np
 
 DIVERGENCE_FACTOR = 1e3  # "orders of magnitude": J above 1000 × the starting cost
-
-# The process-wide stop request: the signal number, or None. ``managed`` is True while an
-# application (app.signals) owns SIGINT and SIGTERM; ``training`` while a Guarded loop runs,
-# ``started`` once one has begun.
-STATE = {"signum": None, "managed": False, "training": False, "started": False}
-
-
-def request_stop(signum=signal.SIGINT):
-    """Ask the running training loop to stop at its next boundary (the first request counts)."""
-    if STATE["signum"] is None:
-        STATE["signum"] = signum
-
-
-def stop_signal():
-    """The signal number of the pending stop request, or None."""
-    return STATE["signum"]
 
 
 class TrainingStopped(object):
@@ -86,25 +81,36 @@ def _all_finite(parameters):
 
 
 class Guard(object):
-    """Divergence check and deferred Ctrl-C for one training loop (a context manager).
+    """Divergence check, stop requests and progress for one training loop (a context manager).
 
-        with Guard(learning_rate) as guard:
+        with Guard(learning_rate, hooks) as guard:
             ... guard.check(i, J, parameters, costs)  at each record (raises Diverged)
             ... if guard.stop_requested: guard.interrupt(i, parameters, costs)
+            ... guard.keep_progress(i, fetch, costs, at_record)   at each boundary
     """
 
-    def __init__(self, learning_rate):
+    def __init__(self, learning_rate, hooks=None):
         self.learning_rate = learning_rate
+        self.hooks = hooks
         self.J0 = None
         self.last_good = None        # (iteration, parameters copy)
         self.costs = []
         self.rising_warned = False
+        self.signum = None           # a library call's own stop request
+        self._requests = hooks if hooks is not None else self  # whose ``signum`` stops the loop
+        self.start = hooks.start if hooks is not None else 0
+        # keep_progress(i, fetch, costs, at_record): at every boundary, so one call, not two
+        self.keep_progress = hooks.keep_progress if hooks is not None else _no_progress
         self._previous_handler = None
 
     @property
     def stop_requested(self):
         """True once a stop was requested (Ctrl-C, SIGTERM)."""
-        return STATE["signum"] is not None
+        return self._requests.signum is not None
+
+    def next_record(self, i, record_every, num_iterations):
+        """The loop's first record after iteration i (its last iteration at the latest)."""
+        return min(i + record_every - (self.start + i) % record_every, num_iterations)
 
     # ---- divergence ------------------------------------------------------------------------
     def check(self, i, J, parameters, costs):
@@ -115,11 +121,11 @@ class Guard(object):
         reason = self._divergence(J, parameters)
         if reason is not None:
             raise self._diverged(i, reason, costs)
-        if J > self.J0 and not self.rising_warned and not STATE.get("rising_warned"):
+        if J > self.J0 and not self.rising_warned:
             self.rising_warned = True
-            STATE["rising_warned"] = STATE["managed"]  # an application: once per process
-            _warn("warning: the cost at iteration %d (%.6g) is above its starting value (%.6g); "
-                  "the learning rate %g may be too large" % (i, J, self.J0, self.learning_rate))
+            if self.hooks is None or self.hooks.first_rising():
+                _warn("warning: the cost at iteration %d (%.6g) is above its starting value (%.6g); "
+                      "the learning rate %g may be too large" % (i, J, self.J0, self.learning_rate))
         self.last_good = (i, _copy(parameters))
         self.costs = list(costs) + [[i, J]]
 
@@ -149,32 +155,32 @@ class Guard(object):
     # ---- Ctrl-C ------------------------------------------------------------------------------
     def interrupt(self, i, parameters, costs):
         """Raise Interrupted with the parameters after i completed iterations (copied)."""
-        signum = STATE["signum"] or signal.SIGINT
+        signum = self._requests.signum or signal.SIGINT
         raise Interrupted("%s at iteration %d" % (_stopped_by(signum), i), _copy(parameters),
                           costs, i, signum)
 
     def _on_sigint(self, signum, frame):
-        request_stop(signum)
+        if self.signum is None:
+            self.signum = signum
         signal.signal(signal.SIGINT, self._previous_handler)  # a second Ctrl-C acts at once
-        sys.stderr.write("Ctrl-C: stopping after the current step and saving "
-                         "(press Ctrl-C again to quit at once)\n")
+        _warn("Ctrl-C: stopping after the current step and saving "
+              "(press Ctrl-C again to quit at once)")
 
     def __enter__(self):
-        STATE.update(training=True, started=True)
-        if STATE["managed"]:
+        if self.hooks is not None:
+            self.hooks.loop_started()
             return self
-        STATE["signum"] = None  # a library call: an old request does not stop this loop
-        if threading.current_thread() is threading.main_thread():
-            previous = signal.getsignal(signal.SIGINT)
-            if callable(previous):  # not SIG_IGN / SIG_DFL / a handler set outside Python
-                self._previous_handler = previous
-                signal.signal(signal.SIGINT, self._on_sigint)
+        # A library call answers Ctrl-C itself where Python's own answer (KeyboardInterrupt) is
+        # in place: the interpreter, a notebook's cell. A handler someone else set stays.
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous_handler = signal.default_int_handler
+            signal.signal(signal.SIGINT, self._on_sigint)
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        STATE["training"] = False
-        if not STATE["managed"]:
-            STATE["signum"] = None
+        if self.hooks is not None:
+            self.hooks.loop_ended()
         if self._previous_handler is not None:
             signal.signal(signal.SIGINT, self._previous_handler)
             self._previous_handler = None
@@ -183,8 +189,12 @@ class Guard(object):
             # A second Ctrl-C (or one outside our handler): fall back to the last record.
             i, params = self.last_good if self.last_good else (None, None)
             raise Interrupted("interrupted; kept the parameters of iteration %s" % i, params,
-                              self.costs, i, exact=False)
+                              self.costs, i, getattr(exc, "signum", signal.SIGINT), exact=False)
         return False
+
+
+def _no_progress(i, fetch, costs, at_record):
+    """A library call's loop keeps no progress on disk."""
 
 
 def _stopped_by(signum):
