@@ -181,6 +181,8 @@ class Worker(object):
             return ""
 
     def kill(self):
+        """Kill the worker's process group (the worker and the runner of a check under way; in
+        namespaces, the worker is its PID namespace's init, so all it made dies with it)."""
         if self.process is None:
             return
         try:
@@ -192,6 +194,8 @@ class Worker(object):
         self.process = None
 
     def restart(self):
+        if self.sandbox.closed:
+            raise RuntimeError("the sandbox is closed")
         self.kill()
         self.launch()
         problem = self.wait_ready()
@@ -213,7 +217,9 @@ class Worker(object):
             finally:
                 os.close(write_end)
             reply, report = self._collect(pipe, deadline)
-        except (OSError, EOFError, messages.BadMessage):
+        except (OSError, ValueError, EOFError):  # ValueError: its socket closed by Sandbox.close
+            if self.sandbox.closed:
+                return Outcome("crash", "the sandbox was closed during this check", [])
             self.restart()
             return Outcome("crash", "the sandbox's worker failed during this check; it was restarted", [])
         finally:
