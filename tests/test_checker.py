@@ -123,11 +123,27 @@ def test_the_notebook_data_cell_does_not_run_and_its_functions_are_found():
 
 
 def test_a_wrong_formula_without_a_known_variant_is_named_by_the_gradient_check(tmp_path):
-    """L_model_backward through the learner's dA-masking ReLU: no whole-network variant is listed, so
-    the gradient check against the learner's own forward and cost names the gradient."""
-    r = results(plant("relu_from_dA", str(tmp_path)), folder=str(tmp_path))["L_model_backward"]
+    """backward_propagation with tanh' written 1 - A1^3: no listed variant matches, so the gradient
+    check against the learner's own forward and cost names the gradient."""
+    with open(os.path.join(FILES, "correct_shallow.py")) as f:
+        text = f.read().replace("(1 - np.power(A1, 2))", "(1 - np.power(A1, 3))")
+    (tmp_path / "cubed.py").write_text(text)
+    r = results("cubed.py", folder=str(tmp_path))["backward_propagation"]
     assert r.status == "FAIL" and r.details["mistake"] == "gradcheck" and "gradient check" in r.message
     assert max(r.details["gradient_check"].values()) > 1e-3
+
+
+@pytest.mark.parametrize("mistake, elsewhere", [("erratum3_tanh", ["nn_model"]),
+                                                ("relu_from_dA", ["linear_activation_backward",
+                                                                  "L_model_backward", "L_layer_model"])])
+def test_a_function_that_fails_only_through_another_passes_apart(mistake, elsewhere, tmp_path):
+    """nn_model calls the learner's backward_propagation; checked apart from it (with the project's
+    versions of the other functions, computed by the grader), its own code passes: the mistake is
+    marked on one function only."""
+    found = results(plant(mistake, str(tmp_path)), folder=str(tmp_path))
+    assert [n for n, r in found.items() if r.status != "PASS"] == [PLANTED[mistake][3]]
+    for name in elsewhere:
+        assert found[name].details.get("apart") is True, (name, found[name])
 
 
 def test_endless_loop_exception_and_huge_allocation_are_reported_and_the_rest_still_run():

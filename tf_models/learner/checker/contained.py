@@ -11,6 +11,8 @@ A job (from the grader, through worker.py) is a dict:
     function  the name to call; calls: [args tuple, ...]; labels: how to flatten the result
     seed      the global NumPy seed set before each call, or None
     gradient  whether to gradient-check the result against the learner's own forward and cost
+    oracle    names of functions whose project versions (computed by the grader, see Oracle)
+              replace the learner's for this check: the function is checked apart from them
 The reply: {"status": "ok", "calls": [[items, gradient_check]], "blocked": [...]} or
 {"status": "error" | "memory", "message": ..., "blocked": [...]}, where items are
 [[label, type name, float64 array or None]] and ``blocked`` lists the imports of ``tf_models``
@@ -56,10 +58,10 @@ def hide_project():
     return blocker
 
 
-def run(job, blocker):
+def run(job, blocker, oracle=None):
     """The reply to ``job`` (see the module docstring); the learner's exceptions are caught here."""
     try:
-        reply = {"status": "ok", "calls": _calls(job)}
+        reply = {"status": "ok", "calls": _calls(job, oracle)}
     except MemoryError:
         reply = {"status": "memory", "message": "MemoryError"}
     except RecursionError:
@@ -87,9 +89,11 @@ def namespace(job):
     return ns
 
 
-def _calls(job):
+def _calls(job, oracle):
     ns = namespace(job)
     function = ns[job["function"]]
+    for name in job.get("oracle", ()):  # the project's versions, through the grader, replace the learner's
+        ns[name] = oracle.function(name)
     labels = job["labels"]
     out = []
     for args in job["calls"]:
@@ -126,3 +130,29 @@ def reply_bytes(reply):
     except (TypeError, ValueError, RecursionError) as e:
         return messages.frame({"status": "error", "blocked": reply.get("blocked", []),
                                "message": "returned something the checker cannot read: %s" % e})
+
+
+class Oracle(object):
+    """The project's versions of the functions a checked function uses, computed by the grader: a
+    call sends its arguments as a message through one descriptor and reads the value from another
+    (grade.py checks a function apart from the learner's others this way; the project's code
+    itself never enters the sandbox)."""
+
+    def __init__(self, question_fd, answer_fd):
+        self.question_fd, self.answer_fd = question_fd, answer_fd
+
+    def function(self, name):
+        def call(*args, **kwargs):
+            _write(self.question_fd, messages.frame({"call": name, "args": list(args), "kwargs": kwargs}))
+            answer = messages.read_frame(lambda n: os.read(self.answer_fd, n))
+            if "error" in answer:
+                raise ValueError("the project's %s: %s" % (name, answer["error"]))
+            return answer["value"]
+        call.__name__ = name
+        return call
+
+
+def _write(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]

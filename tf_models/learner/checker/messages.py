@@ -8,7 +8,7 @@ booleans and null are themselves. ``decode`` checks all of it and raises ``BadMe
 anything else: a partial frame, bytes after it, another dtype, a shape that does not match its
 bytes. The size is capped by whoever reads the bytes (see sandbox.py).
 """
-import base64
+import binascii
 import json
 import struct
 
@@ -41,7 +41,7 @@ def unframe(data):
         raise BadMessage("the message announces %d bytes and %d came" % (length, len(data) - HEADER.size))
     try:
         return _value(json.loads(data[HEADER.size:].decode("utf-8")))
-    except (ValueError, TypeError, KeyError, IndexError, RecursionError) as e:
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError, binascii.Error) as e:
         raise BadMessage("its content cannot be read (%s)" % type(e).__name__)
 
 
@@ -86,7 +86,7 @@ def _plain(value):
 
 
 def _b64(raw):
-    return base64.b64encode(raw).decode("ascii")
+    return binascii.b2a_base64(raw).decode("ascii")
 
 
 def _check_dtype(dtype):
@@ -129,17 +129,31 @@ def _key(node):
 def _array(dtype, shape, data):
     if not (isinstance(dtype, str) and isinstance(shape, list) and isinstance(data, str)):
         raise BadMessage("an array is not described by dtype, shape and bytes")
+    dtype = _DTYPES.get(dtype) or _dtype(dtype)
+    if len(shape) > MAX_DIMENSIONS:
+        raise BadMessage("an array has more than %d dimensions" % MAX_DIMENSIONS)
+    count = 1
+    for n in shape:
+        if type(n) is not int or n < 0:
+            raise BadMessage("an array has an impossible shape")
+        count *= n
+    raw = binascii.a2b_base64(data)
+    if count * dtype.itemsize != len(raw):
+        raise BadMessage("an array's bytes do not match its shape")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def _dtype(name):
+    """A dtype of numbers only (kept for the next array of that name)."""
     try:
-        dtype = np.dtype(dtype)
+        dtype = np.dtype(name)
     except TypeError:
         raise BadMessage("an array has an unknown dtype")
     if dtype.kind not in DTYPE_KINDS or dtype.hasobject or dtype.fields is not None or dtype.subdtype:
         raise BadMessage("an array has dtype %s, not numbers" % dtype)
-    if len(shape) > MAX_DIMENSIONS or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0
-                                              for n in shape):
-        raise BadMessage("an array has an impossible shape")
-    raw = base64.b64decode(data.encode("ascii"), validate=True)
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-    if count * dtype.itemsize != len(raw):
-        raise BadMessage("an array's bytes do not match its shape")
-    return np.frombuffer(raw, dtype=dtype).reshape(tuple(shape)).copy()
+    if len(_DTYPES) < 64:
+        _DTYPES[name] = dtype
+    return dtype
+
+
+_DTYPES = {}

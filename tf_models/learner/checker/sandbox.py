@@ -12,6 +12,12 @@ messages.py and checked field by field; nothing from the contained side is unpic
 beyond its numbers, which grade.py compares with the project's. A worker that stops answering
 is killed with its whole process group and started again.
 
+``run(..., answer=f)`` also lets the contained function call the project's versions of the
+functions named in ``job["oracle"]``: each call travels as a message through a second pipe,
+``f(name, args, kwargs)`` computes it here, in the grader, and its value goes back through a third
+(so the project's code never enters the sandbox; grade.py uses this to check a function apart
+from the learner's other functions).
+
 Outcome(status, value, blocked):
     "ok"        value: [(items, gradient_check)] per call, items [differences.Item]
     "error"     the learner's exception (value: its one-line description)
@@ -48,7 +54,8 @@ Outcome = namedtuple("Outcome", "status value blocked")
 
 GRACE = 5.0  # seconds beyond a check's time limit before the grader gives up on its worker
 START_TIMEOUT = 180.0  # seconds a worker may take to import NumPy (and the preloads) on a loaded machine
-REPLY_CAP = 16 * 2 ** 20  # bytes of one reply
+REPLY_CAP = 16 * 2 ** 20  # bytes of one reply (and of one question to the project's functions)
+QUESTIONS = 100000  # calls one check may make to the project's functions
 TEXT_CAP = 300  # characters of a label, type name or message taken from a reply
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 BOOTSTRAP = ("import sys; sys.path.insert(0, %r); from tf_models.learner.checker import worker; "
@@ -204,19 +211,26 @@ class Worker(object):
 
     # ---- one check ------------------------------------------------------------------------
 
-    def run(self, job, files, limits):
-        """The Outcome of ``job`` (see contained.py) with the submission's ``files``."""
+    def run(self, job, files, limits, answer=None):
+        """The Outcome of ``job`` (see contained.py) with the submission's ``files``; ``answer``
+        computes the calls to the functions of ``job["oracle"]``."""
         deadline = time.monotonic() + limits["timeout"] + GRACE
         read_end, write_end = os.pipe()
-        pipe = _Pipe(read_end)
+        pipe, questions, theirs = _Pipe(read_end), None, [write_end]
+        if answer is not None:
+            question_r, question_w = os.pipe()
+            answer_r, answer_w = os.pipe()
+            questions = _Questions(question_r, answer_w, answer, set(job["oracle"]))
+            theirs += [question_w, answer_r]
         try:
             try:
                 self._send(messages.frame({"job": job, "files": {k: np.frombuffer(v, dtype=np.uint8)
                                                                  for k, v in files.items()},
-                                           "limits": limits}), write_end)
+                                           "limits": limits}), theirs)
             finally:
-                os.close(write_end)
-            reply, report = self._collect(pipe, deadline)
+                for fd in theirs:
+                    os.close(fd)
+            reply, report = self._collect(pipe, questions, deadline)
         except (OSError, ValueError, EOFError):  # ValueError: its socket closed by Sandbox.close
             if self.sandbox.closed:
                 return Outcome("crash", "the sandbox was closed during this check", [])
@@ -224,6 +238,8 @@ class Worker(object):
             return Outcome("crash", "the sandbox's worker failed during this check; it was restarted", [])
         finally:
             pipe.close()
+            if questions is not None:
+                questions.close()
         if report is None:
             self.restart()
             if reply is None:
@@ -231,14 +247,15 @@ class Worker(object):
             return Outcome("timeout", "did not finish within %g s (an endless loop?)" % limits["timeout"], [])
         return interpret(reply, report, limits, len(job["calls"]))
 
-    def _send(self, data, fd):
-        self.socket.sendmsg([data[:65536]], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                                              np.array([fd], dtype=np.int32).tobytes())])
-        self.socket.sendall(data[65536:])
+    def _send(self, data, fds):
+        sent = self.socket.sendmsg([data[:65536]], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                                     np.array(fds, dtype=np.int32).tobytes())])
+        self.socket.sendall(data[sent:])
 
-    def _collect(self, pipe, deadline):
-        """(the reply's bytes, or None past REPLY_CAP; the runner's report, or None at the deadline).
-        A reply past the cap is not read further: its pipe is closed, so the writer stops."""
+    def _collect(self, pipe, questions, deadline):
+        """(the reply's bytes, or None past REPLY_CAP; the runner's report, or None at the deadline),
+        answering the questions meanwhile. A reply past the cap is not read further: its pipe is
+        closed, so the writer stops."""
         chunks, size = [], 0
         report = None
         while pipe.open or report is None:
@@ -248,7 +265,13 @@ class Worker(object):
             if report is not None:  # the process has ended: its reply is complete or never will be
                 deadline = min(deadline, now + 2.0)
             watched = ([pipe.fd] if pipe.open else []) + ([self.socket] if report is None else [])
-            ready, _, _ = select.select(watched, [], [], deadline - now)
+            writing = []
+            if questions is not None and report is None:
+                watched += questions.readable()
+                writing = questions.writable()
+            ready, writable, _ = select.select(watched, writing, [], deadline - now)
+            if questions is not None:
+                questions.exchange(ready, writable)
             if pipe.open and pipe.fd in ready:
                 chunk = os.read(pipe.fd, 1 << 20)
                 size += len(chunk)
@@ -282,7 +305,7 @@ class Worker(object):
 
 
 class _Pipe(object):
-    """The read end of a reply pipe, closed exactly once."""
+    """One end of a pipe, closed exactly once."""
 
     def __init__(self, fd):
         self.fd, self.open = fd, True
@@ -291,6 +314,76 @@ class _Pipe(object):
         if self.open:
             self.open = False
             os.close(self.fd)
+
+
+class _Questions(object):
+    """The contained function's calls to the project's versions of the functions it uses: read
+    from one pipe as messages, answered by ``answer(name, args, kwargs)`` into another that is
+    written without blocking (a process that stops reading cannot stop the grader). At most
+    QUESTIONS calls; a question that is not a well-formed call ends the exchange."""
+
+    def __init__(self, question_fd, answer_fd, answer, names):
+        self.questions, self.answers = _Pipe(question_fd), _Pipe(answer_fd)
+        os.set_blocking(answer_fd, False)
+        self.answer, self.names = answer, names
+        self.buffer, self.pending, self.count = b"", b"", 0
+
+    def readable(self):
+        return [self.questions.fd] if self.questions.open else []
+
+    def writable(self):
+        return [self.answers.fd] if self.answers.open and self.pending else []
+
+    def exchange(self, readable, writable):
+        if self.questions.open and self.questions.fd in readable:
+            chunk = os.read(self.questions.fd, 1 << 20)
+            self.buffer += chunk
+            if not chunk or len(self.buffer) > REPLY_CAP:
+                self.close()
+                return
+            try:
+                self._answer_complete()
+            except messages.BadMessage:
+                self.close()
+                return
+        if self.answers.open and self.answers.fd in writable:
+            try:
+                n = os.write(self.answers.fd, self.pending[:1 << 20])
+                self.pending = self.pending[n:]
+            except BlockingIOError:
+                pass
+            except OSError:  # the process closed its end
+                self.close()
+
+    def _answer_complete(self):
+        size = messages.HEADER.size
+        while len(self.buffer) >= size:
+            _, length = messages.HEADER.unpack(self.buffer[:size])
+            if len(self.buffer) < size + length:
+                return
+            data, self.buffer = self.buffer[:size + length], self.buffer[size + length:]
+            answer = self._one(messages.unframe(data))
+            try:
+                self.pending += messages.frame(answer)
+            except (TypeError, ValueError) as e:  # a value that is not plain data
+                self.pending += messages.frame({"error": "the answer cannot be sent: %s" % e})
+
+    def _one(self, question):
+        if not (isinstance(question, dict) and question.get("call") in self.names
+                and isinstance(question.get("args"), list) and isinstance(question.get("kwargs"), dict)
+                and all(isinstance(k, str) for k in question["kwargs"])):
+            raise messages.BadMessage("a question is not a call of one of the named functions")
+        self.count += 1
+        if self.count > QUESTIONS:
+            return {"error": "more than %d calls to the project's functions" % QUESTIONS}
+        try:
+            return {"value": self.answer(question["call"], question["args"], question["kwargs"])}
+        except Exception as e:  # the project's function refuses these inputs: the learner's to see
+            return {"error": "%s: %s" % (type(e).__name__, _text(str(e)))}
+
+    def close(self):
+        self.questions.close()
+        self.answers.close()
 
 
 def interpret(reply, report, limits, calls):

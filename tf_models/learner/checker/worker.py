@@ -13,7 +13,9 @@ descriptor but the socket to the grader, in a session of its own. Settings (JSON
     sandbox_uid the user id of contained code when the grader runs as root, else null
 
 Per check the grader sends one message {"job", "files", "limits"} with, as SCM_RIGHTS, the write
-end of a pipe for the reply. The worker forks a *runner*, which (namespaces) makes a new mount and
+end of a pipe for the reply (and, when the job names "oracle" functions, the write end of a pipe
+for questions and the read end of one for answers: the contained process calls the project's
+versions of those functions through the grader, see contained.Oracle). The worker forks a *runner*, which (namespaces) makes a new mount and
 PID namespace with a private /tmp, forks the *contained* process (init of that PID namespace:
 when it ends, the kernel kills all it started), waits for it until the deadline, kills it with
 SIGKILL there, and reports how it ended: {"end": "exit", "code"} | {"end": "signal", "signal"} |
@@ -23,6 +25,7 @@ worker passes that report to the grader. The contained process itself sends its 
 """
 import array
 import errno
+import fcntl
 import json
 import os
 import resource
@@ -35,7 +38,7 @@ import time
 
 from tf_models.learner.checker import containment
 
-REPLY_FD = 3
+REPLY_FD = 3  # then QUESTION_FD = 4, ANSWER_FD = 5 when the job asks the grader
 FD_LIMIT = 65536
 
 
@@ -108,13 +111,13 @@ class Worker(object):
         from tf_models.learner.checker import messages
         while True:
             try:
-                request, reply_fd = _receive(self.control)
+                request, fds = _receive(self.control)
             except (EOFError, OSError, messages.BadMessage):
                 os._exit(0)  # the grader is gone or closed the socket
-            report = self.run(request, reply_fd)
+            report = self.run(request, fds)
             _send(self.control, report)
 
-    def run(self, request, reply_fd):
+    def run(self, request, fds):
         """Fork the runner of one job; return its report."""
         status_r, status_w = os.pipe()
         runner = os.fork()
@@ -122,13 +125,14 @@ class Worker(object):
             try:
                 os.close(status_r)
                 self.control.close()
-                report = Runner(self, request, reply_fd).run()
+                report = Runner(self, request, fds).run()
             except BaseException as e:
                 report = {"end": "setup", "error": "%s: %s" % (type(e).__name__, e)}
             _write_all(status_w, json.dumps(report).encode())
             os._exit(0)
         os.close(status_w)
-        os.close(reply_fd)
+        for fd in fds:
+            os.close(fd)
         data = b""
         while True:
             chunk = os.read(status_r, 65536)
@@ -146,8 +150,8 @@ class Worker(object):
 class Runner(object):
     """One job's trusted watchdog: makes the contained process, waits, kills, reports."""
 
-    def __init__(self, worker, request, reply_fd):
-        self.worker, self.request, self.reply_fd = worker, request, reply_fd
+    def __init__(self, worker, request, fds):
+        self.worker, self.request, self.fds = worker, request, fds
         self.limits = request["limits"]
 
     def run(self):
@@ -172,7 +176,8 @@ class Runner(object):
         child = os.fork()
         if child == 0:
             self.contained(work, submission, owner)  # never returns
-        os.close(self.reply_fd)
+        for fd in self.fds:
+            os.close(fd)
         try:
             return self.wait(child)
         finally:
@@ -221,7 +226,7 @@ class Runner(object):
         the learner's code (contained.run), the reply through REPLY_FD, and _exit."""
         try:
             os.setsid()
-            _only_reply_fd(self.reply_fd)
+            _only_fds(self.fds)
             limits = self.limits
             containment.set_limits(limits["cpu"], self.worker.address_space + limits["memory_mb"] * 2 ** 20,
                                    limits["processes"], limits["file_size"], limits["open_files"])
@@ -241,7 +246,8 @@ class Runner(object):
         except BaseException:
             os._exit(70)
         me = os.getpid()
-        reply = contained.run(job, blocker)
+        oracle = contained.Oracle(REPLY_FD + 1, REPLY_FD + 2) if len(self.fds) == 3 else None
+        reply = contained.run(job, blocker, oracle)
         if os.getpid() == me:  # a process the learner forked has nothing to say
             try:
                 _write_all(REPLY_FD, contained.reply_bytes(reply))
@@ -250,14 +256,16 @@ class Runner(object):
         os._exit(0)
 
 
-def _only_reply_fd(reply_fd):
-    """Descriptors 0-2 on /dev/null, the reply pipe as REPLY_FD, nothing else open."""
-    os.dup2(reply_fd, REPLY_FD)
+def _only_fds(fds):
+    """Descriptors 0-2 on /dev/null, ``fds`` as REPLY_FD, REPLY_FD + 1, ..., nothing else open."""
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 16) for fd in fds]  # no dup2 below can land on these
+    for i, fd in enumerate(high):
+        os.dup2(fd, REPLY_FD + i)
     try:
         maximum = min(resource.getrlimit(resource.RLIMIT_NOFILE)[0], FD_LIMIT)
     except (ValueError, OSError):
         maximum = FD_LIMIT
-    os.closerange(REPLY_FD + 1, maximum)
+    os.closerange(REPLY_FD + len(fds), maximum)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -309,7 +317,7 @@ def _send(control, value):
 
 
 def _receive(control):
-    """One request and the descriptor that came with it (as SCM_RIGHTS, with its first bytes)."""
+    """One request and the descriptors that came with it (as SCM_RIGHTS, with its first bytes)."""
     from tf_models.learner.checker import messages
     fds = array.array("i")
     header, ancillary, _, _ = control.recvmsg(messages.HEADER.size, socket.CMSG_LEN(4 * fds.itemsize))
@@ -321,11 +329,11 @@ def _receive(control):
     header += _recv_exactly(control, messages.HEADER.size - len(header))
     _, length = messages.HEADER.unpack(header)
     request = messages.unframe(header + _recv_exactly(control, length))
-    if len(fds) != 1:
+    if len(fds) not in (1, 3):
         for fd in fds:
             os.close(fd)
-        raise messages.BadMessage("a job came without its reply pipe")
-    return request, fds[0]
+        raise messages.BadMessage("a job came without its pipes")
+    return request, list(fds)
 
 
 def _recv_exactly(control, n):
