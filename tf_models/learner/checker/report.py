@@ -33,10 +33,12 @@ def lines(results, encoding="utf-8", language=None, missing=()):
     return out
 
 
-def as_json(path, results):
-    """{"file", "passed", "functions": [{"exercise", "name", "status", "message", "message_zh", ...}]}."""
+def as_json(path, results, uncontained=()):
+    """{"file", "passed", "functions": [{"exercise", "name", "status", "message", "message_zh", ...}],
+    "uncontained": [what the sandbox could not contain on this machine]}."""
     return json.dumps({"file": path, "passed": all(r.status == "PASS" for r in results),
-                       "functions": [dict(r._asdict(), details=_plain(r.details)) for r in results]},
+                       "functions": [dict(r._asdict(), details=_plain(r.details)) for r in results],
+                       "uncontained": list(uncontained)},
                       indent=2, ensure_ascii=True)
 
 

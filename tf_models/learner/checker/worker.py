@@ -26,6 +26,7 @@ worker passes that report to the grader. The contained process itself sends its 
 import array
 import errno
 import fcntl
+import io
 import json
 import os
 import resource
@@ -270,8 +271,9 @@ def _only_fds(fds):
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     os.close(devnull)
-    sys.stdout = sys.stderr = open(os.devnull, "w")
-    sys.stdin = open(os.devnull)
+    sys.stdout = io.open(1, "w", closefd=False)  # on the descriptors above: no new one opened
+    sys.stderr = io.open(2, "w", closefd=False)
+    sys.stdin = io.open(0, "r", closefd=False)
 
 
 def _clean_environment(work):
