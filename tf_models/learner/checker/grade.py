@@ -39,6 +39,9 @@ Result = namedtuple("Result", "exercise name status message message_zh details")
 GRADCHECK_LIMIT = 1e-5  # relative error; a right formula gives about 1e-9 with ε = 1e-6
 TRAINED_COST_SLACK = (1.25, 0.01)  # a training run from other draws passes with J ≤ 1.25 J_ref + 0.01
 COPY_CAP = 20 * 2 ** 20  # bytes: a larger file is graded without its own copy in the sandbox
+# A check apart from the learner's other functions waits for the grader's answers (1500 of them
+# for nn_model, about 1 ms each): its time limit is this many times the check's, plus APART_SECONDS.
+APART_TIMES, APART_SECONDS = 3, 10.0
 
 # How a check that did not return ends, in Chinese (the English comes from sandbox.interpret).
 STATUS_ZH = {
@@ -166,7 +169,8 @@ class Grader(object):
         those), its own FAIL, or ``first`` when it cannot run that way (another signature, say)."""
         others = [s.name for s in specs.SPECS[spec.exercise] if s.name != spec.name]
         case = self.case(spec, False)
-        outcome = lane.run(dict(_job(job, spec, case.calls), oracle=others), files, self.limits,
+        limits = sandboxes.limits(APART_TIMES * self.limits["timeout"] + APART_SECONDS, self.limits["memory_mb"])
+        outcome = lane.run(dict(_job(job, spec, case.calls), oracle=others), files, limits,
                            answer=_project(spec.exercise))
         if outcome.status != "ok":
             return first
@@ -212,11 +216,12 @@ def _project(exercise):
     """answer(name, args, kwargs): the project's version of an exercise function, called for the
     sandbox (its printing turned off, NumPy's warnings silenced: the arguments are the learner's)."""
     functions = {s.name: specs.reference_function(s) for s in specs.SPECS[exercise]}
+    signatures = {name: inspect.signature(f) for name, f in functions.items()}
 
     def answer(name, args, kwargs):
         function = functions[name]
-        bound = inspect.signature(function).bind(*args, **kwargs)
-        if "print_cost" in inspect.signature(function).parameters:
+        bound = signatures[name].bind(*args, **kwargs)
+        if "print_cost" in signatures[name].parameters:
             bound.arguments["print_cost"] = False
         with np.errstate(all="ignore"):
             return function(*bound.args, **bound.kwargs)
