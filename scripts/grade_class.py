@@ -113,8 +113,9 @@ def _say_done(folder, rows, found, seconds, box, signum):
     if signum is not None:
         console.warn("%s: %d of %d submissions graded; the results hold those"
                      % (signals.name(signum), len(rows), len(found)))
-    console.say("graded %d submissions in %.1f s (%d workers): %d pass every function"
-                % (len(rows), seconds, len(box.workers), complete))
+    console.say("graded %d submission%s in %.1f s (%d worker%s): %d pass every function"
+                % (len(rows), "" if len(rows) == 1 else "s", seconds, len(box.workers),
+                   "" if len(box.workers) == 1 else "s", complete))
     console.say("gradebook  %s" % os.path.join(folder, "gradebook.csv"))
     console.say("summary    %s, %s" % (os.path.join(folder, "summary.md"), os.path.join(folder, "mistakes.png")))
     console.say("feedback   %s (%d files)" % (os.path.join(folder, "feedback"), len(rows)))

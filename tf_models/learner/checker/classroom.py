@@ -17,7 +17,7 @@ import tempfile
 import threading
 from concurrent import futures
 
-from tf_models.learner.checker import gradebook, grade, loader, specs
+from tf_models.learner.checker import course_helpers, gradebook, grade, loader, specs
 
 LOCK = ".grade_class.lock"
 
@@ -129,8 +129,8 @@ class ClassGrading(object):
             return gradebook.Row(submission.name, [], [], [], None)
         results = self.grader.check(learner, self.exercise)
         exercises = [ex for ex in specs.SPECS if any(s.exercise == ex for s, _ in found)]
-        names = {(s.exercise, s.name) for s, _ in found}
-        missing = ["%s.%s" % (ex, s.name) for ex in exercises for s in specs.SPECS[ex] if (ex, s.name) not in names]
+        names = {s.name for s, _ in found} | course_helpers.imported(c.source for c in learner.chunks)
+        missing = ["%s.%s" % (ex, s.name) for ex in exercises for s in specs.SPECS[ex] if s.name not in names]
         if self.stopping.is_set():
             return None
         return gradebook.Row(submission.name, results, missing, exercises, None)

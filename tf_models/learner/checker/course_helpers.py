@@ -54,3 +54,17 @@ def stand_in(import_source, namespace):
     for name in (PROVIDED if "*" in wanted else wanted):
         if name in PROVIDED:
             namespace[name] = PROVIDED[name]
+
+
+def imported(import_sources):
+    """The names a file imports from the course's helper modules (they are given, not asked of it)."""
+    names = set()
+    for source in import_sources:
+        try:
+            nodes = ast.parse(source).body
+        except SyntaxError:
+            continue
+        for node in nodes:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(HELPER_MODULES):
+                names.update(a.asname or a.name for a in node.names)
+    return names

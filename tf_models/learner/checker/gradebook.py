@@ -21,8 +21,9 @@ from collections import Counter, OrderedDict, namedtuple
 
 from tf_models.learner.checker import diagnose, report, specs
 
-# submission: its name; results: [grade.Result]; missing: names of its exercise's functions the
-# file lacks; exercises: the exercises it is graded for; problem: why it could not be graded at all
+# submission: its name; results: [grade.Result]; missing: the functions of its exercise the file
+# lacks ("shallow.predict"); exercises: the exercises it is graded for; problem: why it could not be
+# graded at all (then every column is a FAIL saying so)
 Row = namedtuple("Row", "submission results missing exercises problem")
 BROKE = ("timeout", "memory", "cpu", "stopped", "output", "corrupt", "crash")
 CELL_CAP = 160
@@ -43,19 +44,17 @@ def cells(row, names):
     by_name = {"%s.%s" % (r.exercise, r.name): r for r in row.results}
     out = OrderedDict()
     for name in names:
-        exercise = name.split(".")[0]
         if row.problem is not None:
             out[name] = "FAIL: " + _cap(row.problem)
         elif name in by_name:
             r = by_name[name]
             out[name] = "PASS" if r.status == "PASS" else "FAIL: " + short(r)
-        elif exercise in row.exercises:
+        elif name in row.missing:
             out[name] = "missing"
         else:
             out[name] = ""
-    mine = [n for n in names if row.problem is not None or n.split(".")[0] in row.exercises]
-    out["passed"] = sum(out[n] == "PASS" for n in mine)
-    out["total"] = len(mine)
+    out["passed"] = sum(out[n] == "PASS" for n in names)
+    out["total"] = sum(out[n] != "" for n in names)
     return out
 
 
@@ -146,7 +145,8 @@ def summary(rows, names, sandbox_note, notes, seconds, workers):
     c = counts(rows, names)
     graded = sum(r.problem is None for r in rows)
     out = ["# Class summary", "",
-           "%d submissions, %d graded in %.1f s (%d workers in parallel)." % (len(rows), graded, seconds, workers),
+           "%s, %d graded in %.1f s (%s in parallel)." % (_count(len(rows), "submission"), graded, seconds,
+                                                           _count(workers, "worker")),
            "", "## Containment", "", sandbox_note, "", "## Mistakes named by the checker", ""]
     if c.mistakes:
         out += ["| mistake | submissions | functions |", "|---|---|---|"]
@@ -175,13 +175,18 @@ def summary(rows, names, sandbox_note, notes, seconds, workers):
     return "\n".join(out)
 
 
+def _count(n, word):
+    return "%d %s%s" % (n, word, "" if n == 1 else "s")
+
+
 def _listing(title, lines):
     return [title, ""] + ["- " + _md(l) for l in lines] + [""] if lines else []
 
 
 def _md(text):
-    """Text from a submission as Markdown that shows, never formats, it."""
-    return "".join("\\" + ch if ch in "\\`*_[]<>|#" else ch for ch in text)
+    """Text from a submission as Markdown that shows, never formats, it (an underscore inside a
+    word formats nothing, and file names are full of them)."""
+    return "".join("\\" + ch if ch in "\\`*[]<>|" else ch for ch in text)
 
 
 def chart(rows, names, path):

@@ -95,14 +95,16 @@ def _zip(path, name, notes):
 
 
 def _wanted(member, zip_name, notes):
+    """Whether a zip entry is a submission to read: a .py or .ipynb file under a safe name, not a
+    link, not encrypted, not in a hidden folder (each refusal but the last is noted)."""
     filename = member.filename
-    if member.is_dir() if hasattr(member, "is_dir") else filename.endswith("/"):
+    if filename.endswith("/"):
         return False
     parts = filename.replace("\\", "/").split("/")
-    if not filename.lower().endswith(SUFFIXES) or any(p.startswith(".") or p == "__pycache__" for p in parts[:-1]) \
-            or parts[-1].startswith("."):
-        if filename.lower().endswith(".zip"):
-            notes.append("%s: %s is a zip inside a zip, not opened" % (zip_name, filename))
+    if filename.lower().endswith(".zip"):
+        notes.append("%s: %s is a zip inside a zip, not opened" % (zip_name, filename))
+        return False
+    if not filename.lower().endswith(SUFFIXES):
         return False
     if filename.startswith("/") or "\\" in filename or ".." in parts or ":" in parts[0]:
         notes.append("%s: %s has an unsafe name, skipped" % (zip_name, filename))
@@ -113,7 +115,7 @@ def _wanted(member, zip_name, notes):
     if member.flag_bits & 0x1:
         notes.append("%s: %s is encrypted, skipped" % (zip_name, filename))
         return False
-    return True
+    return not any(p.startswith(".") or p == "__pycache__" for p in parts)
 
 
 def _refuse_bombs(name, members):
