@@ -125,6 +125,13 @@ def test_the_file_system_is_a_read_only_view_without_homes_other_files_or_the_pr
     assert not os.path.exists(os.path.join(sys.prefix, "x"))
 
 
+def test_a_check_imports_what_the_environment_holds_but_not_the_project(box):
+    assert seen(box, "__import__('scipy.special').special.expit(0.0)") == "0.5"  # not imported before
+    entries = eval(seen(box, "sys.path"))
+    assert ROOT not in entries and entries[0] == "/tmp/submission"
+    assert all(not p.startswith(ROOT + os.sep) or p.startswith(sys.prefix + os.sep) for p in entries), entries
+
+
 def test_a_check_has_no_network(box):
     message = run(box, """
         import socket

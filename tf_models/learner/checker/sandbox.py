@@ -57,9 +57,13 @@ START_TIMEOUT = 180.0  # seconds a worker may take to import NumPy (and the prel
 REPLY_CAP = 16 * 2 ** 20  # bytes of one reply (and of one question to the project's functions)
 QUESTIONS = 100000  # calls one check may make to the project's functions
 TEXT_CAP = 300  # characters of a label, type name or message taken from a reply
-PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+PACKAGE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tf_models/
+PROJECT = os.path.dirname(PACKAGE)  # a checkout (an editable install), or site-packages
 BOOTSTRAP = ("import sys; sys.path.insert(0, %r); from tf_models.learner.checker import worker; "
              "worker.main(sys.argv[1:])" % PROJECT)
+# What contained code must not see: the package, and the checkout that holds it (but not a
+# site-packages folder that holds it beside NumPy).
+HIDDEN = [PACKAGE] + ([] if os.path.basename(PROJECT) in ("site-packages", "dist-packages") else [PROJECT])
 # Modules a submission may import that are slow to import: a worker imports them once, before any
 # learner code, so that each check does not pay for them (the learner's import then finds them).
 PRELOADABLE = ("matplotlib", "sklearn", "scipy", "h5py", "PIL", "pandas")
@@ -155,7 +159,7 @@ class Worker(object):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         settings = {"mode": self.sandbox.mode, "socket": theirs.fileno(),
                     "new_root": os.path.join(self.sandbox.scratch, "root"),
-                    "scratch": self.sandbox.scratch, "project": PROJECT,
+                    "scratch": self.sandbox.scratch, "hide": HIDDEN,
                     "preload": self.sandbox.preload, "sandbox_uid": self.sandbox.sandbox_uid}
         self.log = os.path.join(self.sandbox.scratch, "worker-%d.log" % self.index)
         with open(self.log, "wb") as log:

@@ -8,7 +8,8 @@ descriptor but the socket to the grader, in a session of its own. Settings (JSON
     socket      the descriptor number of that socket
     new_root    an empty directory, the mount point of the new root (namespaces)
     scratch     a private directory for the working directories (processes)
-    project     the project's root: hidden, and kept off the contained process's sys.path
+    hide        the project's package and checkout: out of the view (an empty folder over them
+                where they lie inside it) and off the contained process's sys.path
     preload     modules to import now (matplotlib, sklearn, ... that the submissions import)
     sandbox_uid the user id of contained code when the grader runs as root, else null
 
@@ -79,10 +80,8 @@ def _prepare(settings):
     address_space = _address_space()
     if settings["mode"] == "namespaces":
         keep = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix]
-        keep += [p for p in sys.path if p and os.path.isdir(p) and not _inside(p, settings["project"])]
-        hide = [settings["project"], os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-            __file__))))]
-        containment.build_view(settings["new_root"], keep, hide)
+        keep += [p for p in sys.path if p and os.path.isdir(p) and not _hidden(p, settings["hide"])]
+        containment.build_view(settings["new_root"], keep, settings["hide"])
     return {"mode": settings["mode"], "address_space": address_space, "preload_failed": failed,
             "python": sys.version.split()[0]}
 
@@ -99,6 +98,12 @@ def _address_space():
 def _inside(path, folder):
     path, folder = os.path.abspath(path), os.path.abspath(folder)
     return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _hidden(entry, hide):
+    """Whether a sys.path entry leads to the project: one of ``hide`` itself, or inside the
+    package (an environment inside the checkout, .venv-*/..., stays)."""
+    return any(os.path.abspath(entry) == os.path.abspath(h) for h in hide) or _inside(entry, hide[0])
 
 
 class Worker(object):
@@ -239,8 +244,7 @@ class Runner(object):
             signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
             os.chdir(work)
             _clean_environment(work)
-            sys.path[:] = [submission] + [p for p in sys.path
-                                          if p and not _inside(p, self.worker.settings["project"])]
+            sys.path[:] = [submission] + [p for p in sys.path if p and not _hidden(p, self.worker.settings["hide"])]
             from tf_models.learner.checker import contained
             blocker = contained.hide_project()
             job = dict(self.request["job"], path=os.path.join(submission, self.request["job"]["path"]))
