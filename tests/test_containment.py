@@ -39,8 +39,8 @@ def plain_box():
 
 def run(s, source, timeout=GENEROUS, memory_mb=512):
     """The Outcome of the learner function f() defined in ``source`` (a module's text)."""
-    job = {"chunks": [["def", textwrap.dedent(source), 1, "f"]], "path": "probe.py", "function": "f",
-           "calls": [()], "labels": "x", "seed": None, "gradient": False}
+    job = {"chunks": [{"kind": "def", "source": textwrap.dedent(source), "line": 1}], "path": "probe.py",
+           "function": "f", "calls": [()], "labels": "x", "seed": None, "gradient": False}
     with s.lane() as lane:
         return lane.run(job, {"probe.py": b"# the submission's own copy\n"}, sandbox.limits(timeout, memory_mb))
 
@@ -126,7 +126,7 @@ def test_the_file_system_is_a_read_only_view_without_homes_other_files_or_the_pr
 
 
 def test_a_check_imports_what_the_environment_holds_but_not_the_project(box):
-    assert seen(box, "__import__('scipy.special').special.expit(0.0)") == "0.5"  # not imported before
+    assert seen(box, "float(__import__('scipy.special').special.expit(0.0))") == "0.5"  # not imported before
     entries = eval(seen(box, "sys.path"))
     assert ROOT not in entries and entries[0] == "/tmp/submission"
     assert all(not p.startswith(ROOT + os.sep) or p.startswith(sys.prefix + os.sep) for p in entries), entries
@@ -333,7 +333,7 @@ def test_as_a_normal_user_every_check_is_contained_in_a_user_namespace(tmp_path)
             import json, sys
             from tf_models.learner.checker import sandbox
             BOMB = "for _ in range(64):\\n        if os.fork() == 0:\\n            time.sleep(600)\\n            os._exit(0)"
-            job = lambda body: {"chunks": [["def", "import os, socket, time\\ndef f():\\n    " + body + "\\n", 1, "f"]],
+            job = lambda body: {"chunks": [{"kind": "def", "source": "import os, socket, time\\ndef f():\\n    " + body + "\\n", "line": 1}],
                                 "path": "p.py", "function": "f", "calls": [()], "labels": "x", "seed": None,
                                 "gradient": False}
             out = {}

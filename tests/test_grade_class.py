@@ -413,6 +413,36 @@ def test_ctrl_c_writes_the_submissions_graded_so_far_and_exits_130(tmp_path):
     assert processes_naming(str(tmp_path / "tmp")) == [] and os.listdir(str(tmp_path / "tmp")) == []
 
 
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"),
+                    reason="needs root and setpriv to make a machine that refuses namespaces")
+def test_where_the_kernel_refuses_namespaces_the_run_says_what_it_could_not_contain(tmp_path):
+    """Root without CAP_SYS_ADMIN, as in a container that may not make namespaces: the checks run
+    as plain processes (still graded, still killed at their deadline, as an unprivileged user), and
+    the summary and the last line say once what was not contained."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    with open(CORRECT) as f:
+        (folder / "correct.py").write_text(f.read())
+    (folder / "endless.py").write_text(hostile("while True:\n    pass"))
+    (tmp_path / "tmp").mkdir()
+    process = subprocess.Popen(
+        ["setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin", sys.executable, SCRIPT, str(folder),
+         "--out", str(tmp_path / "grades"), "--timeout", "3"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=dict(os.environ, TMPDIR=str(tmp_path / "tmp")))
+    status, out, err = finish(process)
+    assert status == 0, err
+    assert "not contained on this machine: signals to other processes" in out.splitlines()[-1]
+    rows = gradebook(tmp_path / "grades")
+    assert rows["correct.py"]["passed"] == "8"
+    assert rows["endless.py"]["shallow.predict"] == "FAIL: timeout: did not finish within 3 s (an endless loop?)"
+    with open(str(tmp_path / "grades" / "summary.md"), encoding="utf-8") as f:
+        summary = f.read()
+    assert summary.count("Could not contain: ") == 1 and "the network (a function can open connections)" in summary
+    assert "namespaces refused" in summary
+    assert processes_naming(str(tmp_path / "tmp")) == []
+    assert processes_naming(SANDBOX_UID + process.pid % 100000) == []
+
+
 def test_help_under_an_ascii_locale(tmp_path):
     (tmp_path / "tmp").mkdir()
     status, out, _ = finish(grade_class("--help", tmp=tmp_path / "tmp", env={"LC_ALL": "C", "LANG": "C"}))

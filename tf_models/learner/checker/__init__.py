@@ -8,19 +8,20 @@ whole class's (``scripts/grade_class.py``), every learner function contained.
 The trusted side (the grader's process):
 loader      reads a .py or .ipynb, keeping imports and top-level definitions only
 specs       each exercise function's seeded inputs and output names
-differences labelled outputs and the first that differs
 diagnose    known mistakes (the course's errata and common slips), recognised by their numbers
 solutions   which functions come from the project's own solutions (no PASS for those)
-grade       the whole check of a file; report: text and JSON
+grade       the whole check of a file; report: its text and JSON
 sandbox     runs each check through worker processes; reads their replies as plain data
 submissions the files of a class: files, folders and zips, read safely
-gradebook   a class's gradebook, feedback, summary and chart
+classroom   a class graded in parallel through one sandbox; gradebook: its files and summary
 
 The contained side (imports NumPy alone, never the project's solutions):
 worker      the worker process: contains itself, then forks one contained process per check
 containment namespaces, the read-only view of the file system, limits, dropped privileges
 contained   builds the learner's namespace and calls the function, inside the sandbox
 gradients   gradient checks against the learner's own forward and cost
+course_helpers  stand-ins for the exercises' helper modules (dnn_utils, ...)
+differences the learner's outputs flattened into labelled arrays (and, on the trusted side, compared)
 messages    plain data across the wall: JSON and raw arrays, never pickles
 
 This package's import stays light (the worker imports its contained side through it): the names

@@ -4,9 +4,9 @@ learner's; it imports NumPy and the numpy-only parts of the checker (differences
 gradients, course_helpers), never the project's solutions.
 
 A job (from the grader, through worker.py) is a dict:
-    chunks    [[kind, source, line, name]]: the loader's kept statements of the learner's file, run
-              in order ("import": a failure is noted and course_helpers stands in; "def": a failure
-              fails the check; any other kind: a failure is noted)
+    chunks    [{"kind", "source", "line"}]: the loader's kept statements of the learner's file, run
+              in order ("def": a failure fails the check; any other kind, "import" say: a failure
+              is passed over, and for an import of a course helper module course_helpers stands in)
     path      the file's name inside the sandbox (its __file__)
     function  the name to call; calls: [args tuple, ...]; labels: how to flatten the result
     seed      the global NumPy seed set before each call, or None
@@ -75,7 +75,8 @@ def run(job, blocker, oracle=None):
 def namespace(job):
     """Execute the learner's kept statements; return the globals."""
     ns = {"__name__": "learner", "__file__": job["path"]}
-    for kind, source, line, _ in job["chunks"]:
+    for chunk in job["chunks"]:
+        kind, source, line = chunk["kind"], chunk["source"], chunk["line"]
         # Blank lines first, so that tracebacks give the line numbers of the learner's file.
         code = compile("\n" * (line - 1) + source, job["path"], "exec")
         if kind == "def":

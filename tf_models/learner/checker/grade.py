@@ -18,8 +18,10 @@ backward_propagation fails backward_propagation, not also nn_model and predict.
     check_source(text, "mine.py")       the same for source text (a notebook, a cell)
     Grader(sandbox).check(learner)      many files through one sandbox (scripts/grade_class.py)
 
-The learner's source reaches the sandbox as the loader's Learner: its ``chunks`` (kind, source,
-line, name) travel as plain data and contained.py executes them in order.
+The learner's source reaches the sandbox as the loader's Learner: each of its ``chunks`` travels as
+plain data, {"kind", "source", "line"} (other fields stay here), and contained.py executes them in
+order: "def" must succeed, any other kind may fail (noted; a failed "import" of a course helper
+module gets the stand-ins of course_helpers).
 """
 import contextlib
 import copy
@@ -129,7 +131,8 @@ class Grader(object):
         """[Result] for the file's graded functions (or only ``names``)."""
         found = [(s, how) for s, how in self.functions(learner, exercise) if names is None or s.name in names]
         leaning = solutions.users(learner.chunks, solutions.imports(learner.chunks))
-        job = {"chunks": [list(c) for c in learner.chunks], "path": os.path.basename(learner.path)}
+        job = {"chunks": [{"kind": c.kind, "source": c.source, "line": c.line} for c in learner.chunks],
+               "path": os.path.basename(learner.path)}
         files = _own_copy(learner.path)
         results, failed = [], set()
         with self.sandbox.lane() as lane:

@@ -48,6 +48,7 @@ from collections import namedtuple
 import numpy as np
 
 from tf_models.learner.checker import containment, messages
+from tf_models.learner.checker.worker import SETUP_FAILED
 from tf_models.learner.checker.differences import Item
 
 Outcome = namedtuple("Outcome", "status value blocked")
@@ -82,7 +83,8 @@ class Sandbox(object):
 
     def __init__(self, workers=1, preload=(), mode=None):
         self.scratch = tempfile.mkdtemp(prefix="tf_models-sandbox-")
-        os.chmod(self.scratch, 0o711)  # contained code may run as SANDBOX_UID in its job folders
+        os.chmod(self.scratch, 0o711)
+        self.jobs = None
         os.mkdir(os.path.join(self.scratch, "root"), 0o755)
         self.preload = sorted(set(preload))
         self.reason = None
@@ -119,6 +121,20 @@ class Sandbox(object):
         """What this sandbox does not contain: [] with namespaces."""
         return [] if self.mode == "namespaces" else sorted(containment.UNCONTAINED.values())
 
+    def jobs_folder(self):
+        """Where a worker without namespaces makes each check's folder. Contained code may run as
+        SANDBOX_UID there, so as root every folder above it must let any user pass: inside the
+        scratch folder where that is so, else a new folder in /tmp."""
+        if self.mode == "namespaces":
+            return self.scratch  # unused there: each check has a private /tmp
+        if self.jobs is None:
+            if os.geteuid() != 0 or _passable(os.path.dirname(self.scratch)):
+                self.jobs = self.scratch
+            else:
+                self.jobs = tempfile.mkdtemp(prefix="tf_models-sandbox-jobs-", dir="/tmp")
+                os.chmod(self.jobs, 0o711)
+        return self.jobs
+
     @property
     def sandbox_uid(self):
         return containment.SANDBOX_UID + os.getpid() % 100000 if os.geteuid() == 0 else None
@@ -140,6 +156,8 @@ class Sandbox(object):
         for w in self.workers:
             w.kill()
         shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.jobs not in (None, self.scratch):
+            shutil.rmtree(self.jobs, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -159,7 +177,7 @@ class Worker(object):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         settings = {"mode": self.sandbox.mode, "socket": theirs.fileno(),
                     "new_root": os.path.join(self.sandbox.scratch, "root"),
-                    "scratch": self.sandbox.scratch, "hide": HIDDEN,
+                    "jobs": self.sandbox.jobs_folder(), "hide": HIDDEN,
                     "preload": self.sandbox.preload, "sandbox_uid": self.sandbox.sandbox_uid}
         self.log = os.path.join(self.sandbox.scratch, "worker-%d.log" % self.index)
         with open(self.log, "wb") as log:
@@ -407,8 +425,12 @@ def interpret(reply, report, limits, calls):
         if sig == signal.SIGXCPU or (sig == signal.SIGKILL and report.get("cpu", 0) >= limits["cpu"]):
             return Outcome("cpu", "used more than %d s of CPU time" % limits["cpu"], [])
         return Outcome("crash", "the Python process died (%s)" % _signal_name(sig), [])
-    if report.get("code") == 70:
-        return Outcome("crash", "the sandbox could not start this check", [])
+    if report.get("code") == SETUP_FAILED:
+        try:
+            why = messages.unframe(reply).get("setup")
+        except (messages.BadMessage, AttributeError):
+            why = None
+        return Outcome("crash", "the sandbox could not start this check (%s)" % _text(why), [])
     if not reply:
         return Outcome("crash", "the process ended (exit status %s) without a result" % report.get("code"), [])
     try:
@@ -473,6 +495,17 @@ def _signal_name(sig):
         return signal.Signals(sig).name
     except (ValueError, TypeError):
         return "signal %s" % sig
+
+
+def _passable(folder):
+    """Whether every folder from / down to ``folder`` lets any user through (o+x)."""
+    while True:
+        if not os.stat(folder).st_mode & 0o001:
+            return False
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return True
+        folder = parent
 
 
 def _worker_environment():

@@ -7,7 +7,7 @@ descriptor but the socket to the grader, in a session of its own. Settings (JSON
     mode        "namespaces" or "processes" (containment.py)
     socket      the descriptor number of that socket
     new_root    an empty directory, the mount point of the new root (namespaces)
-    scratch     a private directory for the working directories (processes)
+    jobs        a private directory for each check's folder (processes)
     hide        the project's package and checkout: out of the view (an empty folder over them
                 where they lie inside it) and off the contained process's sys.path
     preload     modules to import now (matplotlib, sklearn, ... that the submissions import)
@@ -41,6 +41,7 @@ import time
 from tf_models.learner.checker import containment
 
 REPLY_FD = 3  # then QUESTION_FD = 4, ANSWER_FD = 5 when the job asks the grader
+SETUP_FAILED = 70  # the contained process's exit status when it could not be prepared
 FD_LIMIT = 65536
 
 
@@ -171,7 +172,7 @@ class Runner(object):
             submission = "/tmp/submission"
         else:
             containment.become_subreaper()
-            folder = tempfile.mkdtemp(dir=self.worker.settings["scratch"])
+            folder = tempfile.mkdtemp(dir=self.worker.settings["jobs"])
             submission = os.path.join(folder, "submission")
             containment.write_files(submission, files)
             work = os.path.join(folder, "work")
@@ -248,8 +249,12 @@ class Runner(object):
             from tf_models.learner.checker import contained
             blocker = contained.hide_project()
             job = dict(self.request["job"], path=os.path.join(submission, self.request["job"]["path"]))
-        except BaseException:
-            os._exit(70)
+        except BaseException as e:  # before any learner code: say why, for the grader's message
+            try:
+                from tf_models.learner.checker import messages
+                _write_all(REPLY_FD, messages.frame({"setup": "%s: %s" % (type(e).__name__, e)}))
+            finally:
+                os._exit(SETUP_FAILED)
         me = os.getpid()
         oracle = contained.Oracle(REPLY_FD + 1, REPLY_FD + 2) if len(self.fds) == 3 else None
         reply = contained.run(job, blocker, oracle)
