@@ -118,7 +118,7 @@ def _say_done(folder, rows, found, seconds, box, signum):
                    "" if len(box.workers) == 1 else "s", complete))
     console.say("gradebook  %s" % os.path.join(folder, "gradebook.csv"))
     console.say("summary    %s, %s" % (os.path.join(folder, "summary.md"), os.path.join(folder, "mistakes.png")))
-    console.say("feedback   %s (%d files)" % (os.path.join(folder, "feedback"), len(rows)))
+    console.say("feedback   %s (%d file%s)" % (os.path.join(folder, "feedback"), len(rows), "" if len(rows) == 1 else "s"))
     if box.uncontained:
         console.say("not contained on this machine: %s (see summary.md)" % "; ".join(box.uncontained))
 

@@ -127,7 +127,13 @@ class ClassGrading(object):
             found = self.grader.functions(learner, self.exercise)
         except ValueError:  # no function named like an exercise's
             return gradebook.Row(submission.name, [], [], [], None)
-        results = self.grader.check(learner, self.exercise)
+        try:
+            results = self.grader.check(learner, self.exercise)
+        except Exception as e:  # a fault of the checker's: this file says so, the class goes on
+            if self.stopping.is_set():
+                return None
+            return gradebook.Row(submission.name, [], [], [], "the checker failed on this file (%s: %s); "
+                                 "please report it" % (type(e).__name__, e))
         exercises = [ex for ex in specs.SPECS if any(s.exercise == ex for s, _ in found)]
         names = {s.name for s, _ in found} | course_helpers.imported(c.source for c in learner.chunks)
         missing = ["%s.%s" % (ex, s.name) for ex in exercises for s in specs.SPECS[ex] if s.name not in names]

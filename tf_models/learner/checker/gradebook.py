@@ -98,7 +98,7 @@ def _safe(text):
 
 def feedback(row, encoding="utf-8"):
     """The Markdown feedback of one submission: Chinese first, then English."""
-    out = ["# %s" % row.submission, ""]
+    out = ["# %s" % _md(row.submission), ""]
     for language, title in (("zh", "## 中文"), ("en", "## English")):
         out += [title, ""]
         if row.problem is not None:
