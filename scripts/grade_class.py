@@ -33,13 +33,14 @@ def build_parser():
                    help=".py or .ipynb files, folders of them, or .zip files of them")
     p.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder for the results")
     p.add_argument("--exercise", choices=sorted(specs.SPECS),
-                   help="grade every file as this exercise (default: told by each file's function names)")
+                   help="grade every file as this exercise; without it, each file's function names tell")
     p.add_argument("--timeout", type=cli.positive_float, default=TIMEOUT, metavar="S",
                    help="seconds each function may run")
     p.add_argument("--memory-mb", type=cli.positive_int, default=MEMORY_MB, metavar="MB",
                    help="memory each function may allocate")
     p.add_argument("--workers", type=cli.positive_int, default=default_workers(), metavar="N",
-                   help="submissions graded at the same time (default: the CPUs this process may use)")
+                   help="submissions graded at the same time: by default, as many as the CPUs this "
+                        "process may use")
     return p
 
 
