@@ -16,8 +16,9 @@ descriptor but the socket to the grader, in a session of its own. Settings (JSON
 Per check the grader sends one message {"job", "files", "limits"} with, as SCM_RIGHTS, the write
 end of a pipe for the reply (and, when the job names "oracle" functions, the write end of a pipe
 for questions and the read end of one for answers: the contained process calls the project's
-versions of those functions through the grader, see contained.Oracle). The worker forks a *runner*, which (namespaces) makes a new mount and
-PID namespace with a private /tmp, forks the *contained* process (init of that PID namespace:
+versions of those functions through the grader, see contained.Oracle). The worker forks a
+*runner*, which (namespaces) makes a new mount and PID namespace with a private /tmp, forks the
+*contained* process (init of that PID namespace:
 when it ends, the kernel kills all it started), waits for it until the deadline, kills it with
 SIGKILL there, and reports how it ended: {"end": "exit", "code"} | {"end": "signal", "signal"} |
 {"end": "deadline"} | {"end": "stopped"} | {"end": "setup", "error"}, with "cpu" seconds. The
