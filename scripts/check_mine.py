@@ -8,8 +8,10 @@ L_model_backward, ...) runs on the same seeded inputs as the project's version; 
 function says PASS, or FAIL with the first output that differs and, where the numbers match a
 known mistake, what it is (and the erratum of the course text that causes it). The file is read
 as Python reads it (a coding line, a byte-order mark, any line ending). Of its top-level code only
-what those functions need runs (imports, helpers, module-level values); the rest (loading data,
-training, plotting) never does. Each function runs in its own process with a time and a memory limit.
+what those functions need runs (imports, helpers, module-level values), and only inside the
+containment; the rest (loading data, training, plotting) never does. Each function runs contained,
+in a process of its own: no network, no view of your files, limits on time, memory and processes
+(the README's "Containment" says what is contained and how).
 Exit status: 0 all pass, 1 something fails (here 1 is the answer, not a bug), 2 bad input,
 130 Ctrl-C, 143 SIGTERM.
 """
@@ -22,7 +24,8 @@ import argparse  # noqa: E402
 import sys  # noqa: E402
 
 from tf_models.run import cli, console  # noqa: E402
-from tf_models.learner.checker import check_file, report, specs  # noqa: E402
+from tf_models.learner.checker import grade, loader, report, specs  # noqa: E402
+from tf_models.learner.checker.sandbox import Sandbox  # noqa: E402
 
 TIMEOUT = 10.0  # seconds per function
 MEMORY_MB = 1024  # address space a function may add
@@ -49,14 +52,21 @@ def _check(argv):
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        results = check_file(args.learner_file, args.timeout, args.memory_mb, args.exercise)
+        learner = loader.load(args.learner_file)
+        with Sandbox(preload=grade.preloads([learner])) as sandbox:
+            results = grade.Grader(sandbox, args.timeout, args.memory_mb).check(learner, args.exercise)
     except ValueError as e:
         parser.error(str(e))
+    except RuntimeError as e:  # the sandbox cannot start on this machine
+        return cli.fail(str(e))
     if args.json:
-        console.say(report.as_json(args.learner_file, results))
+        console.say(report.as_json(args.learner_file, results, sandbox.uncontained))
     else:
         for line in report.lines(results, sys.stdout.encoding):
             console.say(line)
+    if sandbox.uncontained:
+        console.warn("note: not contained on this machine (the kernel refused namespaces): %s"
+                     % "; ".join(sandbox.uncontained))
     return 0 if all(r.status == "PASS" for r in results) else 1
 
 

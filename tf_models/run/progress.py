@@ -102,6 +102,18 @@ class Console(object):
                 pass
 
 
+def task_bar(total, unit, stream=None):
+    """A live bar of ``total`` tasks (rate, ETA) on ``stream`` (stdout) when it is a terminal, else
+    None: piped or redirected output gets the caller's lines instead. Advance it with update(1);
+    close() removes it."""
+    stream = sys.stdout if stream is None else stream
+    if not _is_terminal(stream):
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, unit=unit, file=stream, dynamic_ncols=True, leave=False,
+                ascii=not _can_encode(stream, "\u2588"))
+
+
 def _is_terminal(stream):
     try:
         return stream.isatty()

@@ -5,6 +5,9 @@ import fails in the checker, the names the exercises' functions use are provided
 define them: dnn_utils' (and dnn_app_utils') activations return (A, cache = Z) and each backward step
 takes (dA, cache = Z); planar_utils' sigmoid returns A alone. Other names are left undefined, and a
 learner function that needs one reports a NameError.
+
+These run inside the sandbox (contained.py), where the project's own modules are not, so each is
+written here with NumPy alone, as the course's helper module writes it.
 """
 import ast
 import importlib.abc
@@ -14,38 +17,41 @@ import types
 
 import numpy as np
 
-from tf_models import activations
-
 HELPER_MODULES = ("dnn_utils", "dnn_app_utils", "testCases", "planar_utils", "lr_utils",
                   "public_tests", "test_utils")
 
 
 def sigmoid(Z):
-    """A = σ(Z); returns (A, cache = Z)."""
-    return activations.sigmoid(Z), Z
+    """A = σ(Z) = 1 / (1 + e^(−Z)); returns (A, cache = Z)."""
+    return 1 / (1 + np.exp(-Z)), Z
 
 
 def relu(Z):
     """A = max(0, Z); returns (A, cache = Z)."""
-    return activations.relu(Z), Z
+    return np.maximum(0, Z), Z
 
 
 def sigmoid_backward(dA, cache):
     """dZ = dA * σ(Z)(1 − σ(Z)), with Z = cache."""
-    A = activations.sigmoid(cache)
-    return dA * activations.sigmoid_derivative(cache, A)
+    A = 1 / (1 + np.exp(-np.asarray(cache, dtype=np.float64)))
+    return dA * A * (1 - A)
 
 
 def relu_backward(dA, cache):
     """dZ = dA where Z > 0, else 0, with Z = cache."""
-    return dA * activations.relu_derivative(np.asarray(cache, dtype=np.float64), None)
+    return dA * (np.asarray(cache, dtype=np.float64) > 0)
+
+
+def sigmoid_alone(Z):
+    """A = σ(Z), as planar_utils defines it: A alone, without a cache."""
+    return 1 / (1 + np.exp(-Z))
 
 
 PROVIDED = {"sigmoid": sigmoid, "relu": relu, "sigmoid_backward": sigmoid_backward,
             "relu_backward": relu_backward}
 # What each helper module (by the start of its name: dnn_utils_v2 too) provides here.
 PROVIDED_BY = {"dnn_utils": PROVIDED, "dnn_app_utils": PROVIDED,
-               "planar_utils": {"sigmoid": activations.sigmoid}}
+               "planar_utils": {"sigmoid": sigmoid_alone}}
 
 
 def is_helper_module(name):
@@ -108,3 +114,17 @@ def install():
     """Make ``import dnn_utils`` inside a learner's function find the stand-in (in the child)."""
     if not any(isinstance(f, _StandIns) for f in sys.meta_path):
         sys.meta_path.append(_StandIns())
+
+
+def imported(import_sources):
+    """The names a file imports from the course's helper modules (they are given, not asked of it)."""
+    names = set()
+    for source in import_sources:
+        try:
+            nodes = ast.parse(source).body
+        except SyntaxError:
+            continue
+        for node in nodes:
+            if isinstance(node, ast.ImportFrom) and not node.level and is_helper_module(node.module):
+                names.update(a.asname or a.name for a in node.names)
+    return names

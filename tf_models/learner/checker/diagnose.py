@@ -55,6 +55,29 @@ MESSAGES = {
 }
 
 
+# Each mistake's short name (the gradebook's cells and the class summary): (English, Chinese).
+SHORT = {
+    "erratum1": ("erratum 1: +log(1 - a) in the cost", "勘误 1：代价中的 +log(1 - a)"),
+    "erratum3": ("erratum 3: tanh' as (1 - A1)^2", "勘误 3：tanh' 写成 (1 - A1)^2"),
+    "erratum4": ("erratum 4: dW without A_prev^T", "勘误 4：dW 中 A_prev 未转置"),
+    "uniform": ("erratum 5: np.random.rand for W", "勘误 5：W 用了 np.random.rand"),
+    "zeros": ("W initialized to zeros", "W 初始化为零"),
+    "scale": ("W at the wrong scale", "W 的尺度不对"),
+    "missing_1/m": ("1/m missing", "缺少 1/m"),
+    "double_1/m": ("1/m applied twice", "1/m 用了两次"),
+    "db_all": ("db summed over all of dZ", "db 对 dZ 全部求和"),
+    "db_keepdims": ("db without keepdims=True", "db 缺少 keepdims=True"),
+    "not_scalar": ("cost not a scalar", "代价不是标量"),
+    "not_summed": ("cost not summed over examples", "代价未对样本求和"),
+    "plus": ("update adds the gradient", "更新时加上了梯度"),
+    "relu_from_dA": ("ReLU backward masked by dA", "ReLU 反向传播按 dA 置零"),
+    "relu_times_A": ("ReLU backward times A", "ReLU 反向传播乘以 A"),
+    "sigmoid_sign": ("sigmoid of -z", "sigmoid 符号错误"),
+    "dAL_sign": ("dAL with the wrong sign", "dAL 符号错误"),
+    "gradcheck": ("fails the gradient check", "未通过梯度检验"),
+}
+ERRATA = {"erratum1": 1, "erratum3": 3, "erratum4": 4, "uniform": 5}  # mistake -> erratum of the text
+
 def _text_cost(A, Y):
     """Erratum 1's cost: (1/m) Σ [−y log a + (1 − y) log(1 − a)]."""
     A, Y = np.asarray(A, dtype=np.float64), np.asarray(Y, dtype=np.float64)

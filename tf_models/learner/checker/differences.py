@@ -3,14 +3,16 @@
 ``flatten`` turns a result (tuples, dicts, lists of costs, numbers) into [(label, type, array)],
 e.g. propagate's ({"dw", "db"}, cost) into grads['dw'], grads['db'], cost. ``first_difference``
 walks the reference's labels in order and returns the first that the learner's output lacks, has
-in another shape or with other numbers (beyond the tolerance), with a message in plain words.
+in another shape or with other numbers (beyond the tolerance), with a message in plain words, in
+English and in Chinese. ``flatten`` also runs inside the sandbox (contained.py): this module
+imports NumPy alone.
 """
 from collections import namedtuple
 
 import numpy as np
 
 Item = namedtuple("Item", "label type value")  # value: float64 array, or None if not numeric
-Difference = namedtuple("Difference", "label shape largest text")
+Difference = namedtuple("Difference", "label shape largest text text_zh")
 
 TOLERANCE = {"plain": 1e-7, "backward": 1e-7, "init": 1e-7, "train": 1e-5}
 
@@ -48,17 +50,20 @@ def first_difference(mine, theirs, kind, values=True):
         item = by_label.get(ref.label)
         if item is None:
             found = ", ".join(i.label for i in mine) or "nothing"
-            return Difference(ref.label, None, None, "no %s in the result (found: %s)" % (ref.label, found))
+            return Difference(ref.label, None, None, "no %s in the result (found: %s)" % (ref.label, found),
+                              "结果中没有 %s（找到的是：%s）" % (ref.label, found if mine else "无"))
         problem = _type_problem(item, ref)
         if problem:
-            return Difference(ref.label, None, None, problem)
+            return Difference(ref.label, None, None, problem[0], problem[1])
         if item.value.shape != ref.value.shape:
-            return Difference(ref.label, item.value.shape, None, "%s has shape %s, expected %s"
-                              % (ref.label, _shape(item.value), _shape(ref.value)))
+            shapes = (ref.label, _shape(item.value), _shape(ref.value))
+            return Difference(ref.label, item.value.shape, None, "%s has shape %s, expected %s" % shapes,
+                              "%s 的形状是 %s，应为 %s" % shapes)
         largest = _largest(item.value, ref.value) if values else 0.0
         if largest > TOLERANCE[kind] * _scale(ref.value):
-            return Difference(ref.label, ref.value.shape, largest, "%s %s differs by up to %.3g"
-                              % (ref.label, _shape(ref.value), largest))
+            numbers = (ref.label, _shape(ref.value), largest)
+            return Difference(ref.label, ref.value.shape, largest, "%s %s differs by up to %.3g" % numbers,
+                              "%s %s 与参考值最多相差 %.3g" % numbers)
     return None
 
 
@@ -75,10 +80,13 @@ def find(items, label):
 
 
 def _type_problem(item, ref):
+    """(English, Chinese) when the learner's item is not numbers or not of the wanted type."""
     if item.value is None:
-        return "%s is a %s, not numbers" % (ref.label, item.type)
+        return ("%s is a %s, not numbers" % (ref.label, item.type),
+                "%s 是 %s，不是数值" % (ref.label, item.type))
     if ref.label == "b" and ref.type == "float" and item.type != "float":  # initialize_with_zeros
-        return "b is a %s; the exercise wants a Python float (b = 0.0)" % item.type
+        return ("b is a %s; the exercise wants a Python float (b = 0.0)" % item.type,
+                "b 是 %s；练习要求 Python 浮点数（b = 0.0）" % item.type)
     return None
 
 

@@ -1,7 +1,8 @@
 """Gradient checks of a learner's backward functions against their OWN forward and cost.
 
-Run in the learner's child process. For each backward function, a cost J(θ) is built from the
-learner's functions (the project's where the learner has not written one), its centred finite
+Run inside the sandbox, beside the learner's code (contained.py). For each backward function, a
+cost J(θ) is built from the learner's own functions (a file without them cannot be checked this
+way: the project's versions are not in the sandbox), its centred finite
 differences (``tf_models.gradcheck``) are compared with the learner's analytic gradients, and the
 relative error of each gradient is returned: about 1e-9 when the formula is right, far more when
 it is wrong, even where every shape is right.
@@ -13,27 +14,29 @@ J = (1/m) Σ (dZ ⊙ Z) (respectively (1/m) Σ (dA ⊙ A)), whose derivatives ar
 import numpy as np
 
 from tf_models import gradcheck
-from tf_models.learner.checker.specs import reference_function
 
 EPSILON = 1e-6
 
 
-def check(spec, ns, args, result):
-    """{gradient name: relative error} for a backward function's ``result`` on ``args``, or None."""
-    def own(name):  # the learner's function, or the project's where the learner has none
-        return ns.get(name) or reference_function(spec._replace(name=name))
+def check(function, ns, args, result):
+    """{gradient name: relative error} for the backward function ``function``'s ``result`` on
+    ``args``, or None; LookupError when the learner's file lacks a function the check needs."""
+    def own(name):
+        if not callable(ns.get(name)):
+            raise LookupError("your file has no %s" % name)
+        return ns[name]
 
-    if spec.name == "propagate":
+    if function == "propagate":
         w, b, X, Y = args
         cost = lambda p: float(np.squeeze(own("propagate")(p["w"], p["b"], X, Y)[1]))  # noqa: E731
         return _errors(cost, {"w": w, "b": np.float64(b)}, result[0])
-    if spec.name == "backward_propagation":
+    if function == "backward_propagation":
         parameters, _, X, Y = args
         forward, compute_cost = own("forward_propagation"), own("compute_cost")
         cost = lambda p: float(np.squeeze(compute_cost(forward(X, p)[0], Y)))  # noqa: E731
         grads = own("backward_propagation")(parameters, forward(X, parameters)[1], X, Y)
         return _errors(cost, parameters, grads)
-    if spec.name == "L_model_backward":
+    if function == "L_model_backward":
         _, Y, caches = args
         parameters = {}
         for l, ((_, W, b), _) in enumerate(caches, 1):
@@ -43,12 +46,12 @@ def check(spec, ns, args, result):
         cost = lambda p: float(np.squeeze(compute_cost(forward(X, p)[0], Y)))  # noqa: E731
         AL, own_caches = forward(X, parameters)
         return _errors(cost, parameters, own("L_model_backward")(AL, Y, own_caches))
-    if spec.name == "linear_backward":
+    if function == "linear_backward":
         dZ, (A_prev, W, b) = args
         forward = own("linear_forward")
         cost = lambda p: float(np.sum(dZ * forward(p["A_prev"], p["W"], p["b"])[0])) / dZ.shape[1]  # noqa: E731
         return _layer_errors(cost, A_prev, W, b, result)
-    if spec.name == "linear_activation_backward":
+    if function == "linear_activation_backward":
         dA, ((A_prev, W, b), _), activation = args
         forward = own("linear_activation_forward")
         cost = lambda p: float(np.sum(dA * forward(p["A_prev"], p["W"], p["b"], activation)[0])) / dA.shape[1]  # noqa: E731

@@ -1,30 +1,44 @@
 """The checker's report: one line per function (text), or one JSON document for tools.
 
-Each FAIL line gives the English message and, where stdout can encode it, the Chinese one beside
-it; under LC_ALL=C (ASCII stdout) only the English, which is kept ASCII.
+Each line starts with ``PASS`` or ``FAIL``, then the function (``shallow.backward_propagation``)
+and, for a FAIL, what differs and why. ``language`` None gives the English message and, where the
+stream can encode it, the Chinese one beside it (check_mine.py; under LC_ALL=C only the English,
+which is kept ASCII); "en" or "zh" gives one language (a class's feedback files hold both).
 """
 import json
 
+SUMMARY = {"en": "%d of %d functions pass", "zh": "%d 个函数通过（共 %d 个）"}
+MISSING = {"en": "not found in the file: %s", "zh": "文件中没有：%s"}
 
-def lines(results, encoding="utf-8"):
-    """'PASS  shallow.layer_sizes' / 'FAIL  shallow.backward_propagation: ...' lines, then a summary."""
+
+def lines(results, encoding="utf-8", language=None, missing=()):
+    """'PASS  shallow.layer_sizes' / 'FAIL  shallow.backward_propagation: ...' lines, the functions
+    of the exercise the file lacks (``missing``, names), then a summary."""
     out = []
     for r in results:
         line = "%s  %s.%s" % (r.status, r.exercise, r.name)
         if r.status != "PASS":
-            line += ": " + r.message
-            if r.message_zh and _encodes(r.message_zh, encoding):
-                line += "\n      " + r.message_zh
+            if language == "zh":
+                line += "：" + (r.message_zh or r.message)
+            else:
+                line += ": " + r.message
+                if language is None and r.message_zh and _encodes(r.message_zh, encoding):
+                    line += "\n      " + r.message_zh
         out.append(line)
-    failed = sum(r.status != "PASS" for r in results)
-    out.append("%d of %d functions pass" % (len(results) - failed, len(results)))
+    words = "zh" if language == "zh" else "en"
+    if missing:
+        out.append(MISSING[words] % ", ".join(missing))
+    passed = sum(r.status == "PASS" for r in results)
+    out.append(SUMMARY[words] % (passed, len(results) + len(missing)))
     return out
 
 
-def as_json(path, results):
-    """{"file", "passed", "functions": [{"exercise", "name", "status", "message", "message_zh", ...}]}."""
+def as_json(path, results, uncontained=()):
+    """{"file", "passed", "functions": [{"exercise", "name", "status", "message", "message_zh", ...}],
+    "uncontained": [what the sandbox could not contain on this machine]}."""
     return json.dumps({"file": path, "passed": all(r.status == "PASS" for r in results),
-                       "functions": [dict(r._asdict(), details=_plain(r.details)) for r in results]},
+                       "functions": [dict(r._asdict(), details=_plain(r.details)) for r in results],
+                       "uncontained": list(uncontained)},
                       indent=2, ensure_ascii=True)
 
 
