@@ -13,12 +13,17 @@ mistakes.png (which mistakes the class made, which functions failed most, what b
 Exit status: 0 every submission graded (whatever the grades); 2 bad input or a failed write;
 130 Ctrl-C and 143 SIGTERM (the submissions graded so far are written); 1 a bug.
 """
-import os
-import sys
-import time
+from tf_models.run import program
 
-from tf_models.run import cli, console, progress, signals, stopping
-from tf_models.learner.checker import classroom, gradebook, sandbox, specs, submissions
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+import os  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+from tf_models.run import cli, console, endings, progress, signals  # noqa: E402
+from tf_models.learner.checker import classroom, gradebook, sandbox, specs, submissions  # noqa: E402
 
 TIMEOUT = 10.0  # seconds per function
 MEMORY_MB = 1024  # memory each function may allocate beyond the worker's own
@@ -53,10 +58,11 @@ def default_workers():
 
 
 def main(argv=None):
-    return cli.run(_grade_class, argv)
+    script = endings.Script()  # the first signal stops the grading; once settled, one is only noted
+    return cli.run(_grade_class, argv, script, answer=script)
 
 
-def _grade_class(argv):
+def _grade_class(argv, script):
     args = build_parser().parse_args(argv)
     found, notes = submissions.collect(args.submissions)
     out = classroom.OutputFolder(args.out)
@@ -67,7 +73,7 @@ def _grade_class(argv):
         with sandbox.Sandbox(workers=min(args.workers, len(found)), preload=grading.preload()) as box:
             rows, stopped = _grade(grading, box, len(found))
         seconds = time.monotonic() - started
-        signals.begin_saving()  # from here a signal waits until the results are written
+        script.settle()  # from here a signal waits until the results are written
         names = gradebook.columns(rows)
         gradebook.write(args.out, rows, names, classroom.containment_note(box), notes, seconds,
                         len(box.workers), sys.stdout.encoding or "utf-8")
@@ -83,7 +89,7 @@ def _grade_class(argv):
         if grading is not None:
             grading.close()
         out.release()
-    signum = stopped.signum if stopped is not None else stopping.stop_signal()
+    signum = stopped.signum if stopped is not None else None
     _say_done(args.out, rows, found, seconds, box, signum)
     return signals.exit_status(signum) if signum is not None else 0
 
@@ -125,4 +131,4 @@ def _say_done(folder, rows, found, seconds, box, signum):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    program.exit(main)
