@@ -6,6 +6,8 @@ or, for backward functions, the gradient whose formula fails a check against fin
 of the learner's own forward and cost (gradients.py).
 """
 import copy
+import sys
+import traceback
 from collections import namedtuple
 
 import numpy as np
@@ -13,16 +15,21 @@ import numpy as np
 from tf_models.learner.checker import differences, diagnose, gradients, loader, sandbox, specs
 
 Result = namedtuple("Result", "exercise name status message message_zh details")
+NOT_DONE = "not_done"  # details["status"] of a function that still raises NotImplementedError
+LIBRARY_PATHS = ("tf_models", "site-packages", "dist-packages")  # frames that are not the learner's
 GRADCHECK_LIMIT = 1e-5  # relative error; a right formula gives about 1e-9 with ε = 1e-6
 TRAINED_COST_SLACK = (1.25, 0.01)  # a training run from other draws passes with J ≤ 1.25 J_ref + 0.01
 
 
-def check_file(path, timeout=5.0, memory_mb=1024, exercise=None):
-    """[Result] for every exercise function defined in the file; ValueError for a file that cannot
-    be read, or holds no function named like an exercise's."""
+def check_file(path, timeout=5.0, memory_mb=1024, exercise=None, names=None):
+    """[Result] for every exercise function defined in the file (only those in ``names``, when
+    given); ValueError for a file that cannot be read, or holds no function named like an exercise's."""
     learner = loader.load(path)
     exercises = [exercise] if exercise else specs.exercises_of(learner.functions)
-    found = [s for ex in exercises for s in specs.SPECS[ex] if s.name in learner.functions]
+    found = [s for ex in exercises for s in specs.SPECS[ex] if s.name in learner.functions
+             and (names is None or s.name in names)]
+    if not found and names is not None:
+        raise ValueError("%s defines no function named %s" % (path, ", ".join(names)))
     if not found:
         names = sorted({s.name for ex in specs.SPECS.values() for s in ex})
         raise ValueError("%s defines no function named like the exercises' (%s, ...)"
@@ -36,7 +43,10 @@ def check_function(learner, spec, timeout=5.0, memory_mb=1024):
     outcome = sandbox.run(learner, lambda ns: _learner_task(spec, ns, calls), timeout, memory_mb)
     if outcome.status != "ok":
         hint = _square_hint(learner, spec, timeout, memory_mb) if outcome.status == "error" else None
-        return _fail(spec, outcome.value, hint, {"status": outcome.status})
+        return _fail(spec, outcome.value, hint, {"status": outcome.status},
+                     _status_zh(outcome, timeout, memory_mb))
+    if isinstance(outcome.value, dict):
+        return _not_done(spec, outcome.value[NOT_DONE])
     for args, (mine, grads_error) in zip(calls, outcome.value):
         theirs = differences.flatten(_reference(spec, args), spec.labels)
         result = _compare_call(spec, args, mine, theirs, grads_error)
@@ -56,6 +66,7 @@ def _compare_call(spec, args, mine, theirs, grads_error):
     hint = diagnose.explain(spec, args, mine, theirs, difference)
     details = {"output": difference.label, "largest_difference": difference.largest,
                "gradient_check": grads_error}
+    text_zh = _difference_zh(difference, theirs)
     if hint is None and isinstance(grads_error, dict):
         worst = max(grads_error, key=grads_error.get) if grads_error else None
         if worst is not None and grads_error[worst] > GRADCHECK_LIMIT:
@@ -63,7 +74,7 @@ def _compare_call(spec, args, mine, theirs, grads_error):
                     "(relative error %.2g): its formula is wrong" % (worst, grads_error[worst]),
                     "%s 未通过梯度检验（相对误差 %.2g，对照你自己的前向传播与代价函数）：公式有误"
                     % (worst, grads_error[worst]))
-    return _fail(spec, difference.text, hint, details)
+    return _fail(spec, difference.text, hint, details, text_zh)
 
 
 def _compare_init(spec, mine, theirs):
@@ -75,7 +86,7 @@ def _compare_init(spec, mine, theirs):
     problem = (differences.first_difference(mine, theirs, "init", values=False)
                or differences.first_difference(mine, [t for t in theirs if "W" not in t.label], "init"))
     if problem is not None:
-        return _fail(spec, problem.text, None, {"output": problem.label})
+        return _fail(spec, problem.text, None, {"output": problem.label}, _difference_zh(problem, theirs))
     statistics = differences.init_statistics(mine, theirs)
     if statistics is None:
         return None
@@ -103,12 +114,20 @@ def _cost(model, parameters, X, Y):
 
 
 def _learner_task(spec, ns, calls):
-    """In the child: the learner's outputs (flattened) and gradient check for each call."""
+    """In the child: the learner's outputs (flattened) and gradient check for each call; or
+    {NOT_DONE: function} when the learner's code raises NotImplementedError (a workbook cell not
+    filled in yet, or a function it calls)."""
     out = []
     for args in calls:
         if spec.seed is not None:
             np.random.seed(spec.seed)
-        result = ns[spec.name](*copy.deepcopy(args))
+        try:
+            result = ns[spec.name](*copy.deepcopy(args))
+        except NotImplementedError:
+            where = _learner_frame(ns)
+            if where is None:  # raised inside a library, not by the learner's code: an ordinary error
+                raise
+            return {NOT_DONE: where}
         grads_error = None
         if spec.kind == "backward":
             try:
@@ -117,6 +136,15 @@ def _learner_task(spec, ns, calls):
                 grads_error = "gradient check not possible: %s: %s" % (type(e).__name__, e)
         out.append((differences.flatten(result, spec.labels), grads_error))
     return out
+
+
+def _learner_frame(ns):
+    """The name of the learner's function where the exception being handled was raised, or None."""
+    frames = traceback.extract_tb(sys.exc_info()[2])
+    own = [f for f in frames if f[0] == ns.get("__file__")]
+    if not own:
+        own = [f for f in frames if not any(part in f[0] for part in LIBRARY_PATHS)]
+    return own[-1][2] if own else None
 
 
 def _reference(spec, args):
@@ -138,8 +166,45 @@ def _square_hint(learner, spec, timeout, memory_mb):
     return None
 
 
-def _fail(spec, text, hint, details):
+def _not_done(spec, where):
+    """FAIL, "not done yet": the function (or ``where``, a function it calls) raises NotImplementedError."""
+    if where == spec.name:
+        en = "not done yet: it still raises NotImplementedError (replace that line with your code)"
+        zh = "尚未完成：函数仍在 raise NotImplementedError（把这一行换成你的代码）"
+    else:
+        en = "not done yet: it calls %s, which still raises NotImplementedError" % where
+        zh = "尚未完成：它调用的 %s 仍在 raise NotImplementedError" % where
+    return Result(spec.exercise, spec.name, "FAIL", en, zh,
+                  {"status": NOT_DONE, "function": where, "mistake": None})
+
+
+def _status_zh(outcome, timeout, memory_mb):
+    """The Chinese of a sandbox Outcome that is not "ok" (an exception's own text stays as it is)."""
+    if outcome.status == "timeout":
+        return "超时：%g 秒内没有结束（死循环？）" % timeout
+    if outcome.status == "memory":
+        return "内存不够：超出了检查器自身之外的 %d MB 上限" % memory_mb
+    if outcome.status == "crash":
+        return "Python 进程崩溃：" + outcome.value
+    return "运行出错：" + outcome.value
+
+
+def _difference_zh(difference, theirs):
+    """The Chinese of a Difference's message (the numbers and names stay as they are)."""
+    label = difference.label
+    if difference.largest is not None:
+        return "%s 与参考答案不一致：最多相差 %.3g" % (label, difference.largest)
+    ref = differences.find(theirs, label)
+    if difference.shape is not None and ref is not None and ref.value is not None:
+        return "%s 的形状是 %s，应为 %s" % (label, tuple(difference.shape), tuple(ref.value.shape))
+    if difference.text.startswith("no "):
+        return "结果中没有 %s" % label
+    return "%s 的类型不对（见英文说明）" % label
+
+
+def _fail(spec, text, hint, details, text_zh=None):
+    """A FAIL Result; the Chinese message is the hint's, else ``text_zh`` (what differs, in Chinese)."""
     details = dict(details, mistake=hint[0] if hint else None)
     message = text + (" -- " + hint[1] if hint else "")
-    message_zh = hint[2] if hint else ""
+    message_zh = hint[2] if hint else (text_zh or "")
     return Result(spec.exercise, spec.name, "FAIL", message, message_zh, details)

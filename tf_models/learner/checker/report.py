@@ -1,24 +1,34 @@
 """The checker's report: one line per function (text), or one JSON document for tools.
 
 Each FAIL line gives the English message and, where stdout can encode it, the Chinese one beside
-it; under LC_ALL=C (ASCII stdout) only the English, which is kept ASCII.
+it; under LC_ALL=C (ASCII stdout) only the English, which is kept ASCII. With ``lang="zh-CN"``
+(the Chinese workbook) the Chinese comes first and the English follows.
 """
 import json
 
 
-def lines(results, encoding="utf-8"):
+def lines(results, encoding="utf-8", lang="en"):
     """'PASS  shallow.layer_sizes' / 'FAIL  shallow.backward_propagation: ...' lines, then a summary."""
     out = []
     for r in results:
-        line = "%s  %s.%s" % (r.status, r.exercise, r.name)
+        out.append("%s  %s.%s" % (r.status, r.exercise, r.name))
         if r.status != "PASS":
-            line += ": " + r.message
-            if r.message_zh and _encodes(r.message_zh, encoding):
-                line += "\n      " + r.message_zh
-        out.append(line)
-    failed = sum(r.status != "PASS" for r in results)
-    out.append("%d of %d functions pass" % (len(results) - failed, len(results)))
+            out[-1] += ": " + "\n      ".join(_messages(r, encoding, lang))
+    passed = sum(r.status == "PASS" for r in results)
+    summary = "%d of %d functions pass" % (passed, len(results))
+    zh_summary = "%d 个函数中 %d 个通过" % (len(results), passed)
+    if lang.startswith("zh") and _encodes(zh_summary, encoding):
+        summary = "%s（%s）" % (zh_summary, summary)
+    out.append(summary)
     return out
+
+
+def _messages(r, encoding, lang):
+    """The FAIL messages of one result in the order of ``lang``: the English, and the Chinese
+    where there is one and the output can encode it."""
+    if not (r.message_zh and _encodes(r.message_zh, encoding)):
+        return [r.message]
+    return [r.message_zh, r.message] if lang.startswith("zh") else [r.message, r.message_zh]
 
 
 def as_json(path, results):
