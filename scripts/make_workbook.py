@@ -3,8 +3,9 @@
     python scripts/make_workbook.py            # write notebooks/workbook/<lang>/<name>.ipynb
     python scripts/make_workbook.py --check    # exit 1 when a committed student notebook is stale
 
-Each solved source notebooks/workbook/source/<lang>/<name>.ipynb (lang: en, zh-CN) gives the
-student notebook notebooks/workbook/<lang>/<name>.ipynb. In every code cell, the lines from
+Each solved source notebooks/workbook/<lang>-solved/<name>.ipynb (lang: en, zh-CN) gives the
+student notebook notebooks/workbook/<lang>/<name>.ipynb, one folder over at the same depth (so
+the relative links and paths in a notebook mean the same in both). In every code cell, the lines from
 "### BEGIN SOLUTION" to "### END SOLUTION" become a prompt and "raise NotImplementedError" at the
 marker's indentation, as nbgrader does; outputs and execution counts are cleared; everything else
 is kept as it is. A student notebook that holds a learner's work (outputs, or a graded cell filled
@@ -24,6 +25,7 @@ from tf_models.run import cli, console, params_io
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKBOOK = os.path.join(ROOT, "notebooks", "workbook")
 LANGUAGES = ("en", "zh-CN")
+SOLVED = "-solved"  # notebooks/workbook/en-solved/ holds the sources of notebooks/workbook/en/
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PROMPT = {"en": "# YOUR CODE HERE", "zh-CN": "# 在这里写你的代码"}
 STUDENT = "raise NotImplementedError"
@@ -42,7 +44,7 @@ def build_parser():
     p.add_argument("--force", action="store_true",
                    help="overwrite student notebooks even where they hold a learner's work")
     p.add_argument("--workbook", default=WORKBOOK, metavar="DIR",
-                   help="the workbook folder: sources in DIR/source/<lang>/, students in DIR/<lang>/")
+                   help="the workbook folder: sources in DIR/<lang>-solved/, students in DIR/<lang>/")
     return p
 
 
@@ -94,14 +96,14 @@ def pairs(workbook):
     """[(lang, source path, student path)] for every source notebook, in a stable order."""
     found = []
     for lang in LANGUAGES:
-        folder = os.path.join(workbook, "source", lang)
+        folder = os.path.join(workbook, lang + SOLVED)
         if os.path.isdir(folder):
             for name in sorted(os.listdir(folder)):
                 if name.endswith(".ipynb"):
                     found.append((lang, os.path.join(folder, name), os.path.join(workbook, lang, name)))
     if not found:
-        raise SourceError("no source notebooks in %s (expected source/en/*.ipynb, source/zh-CN/*.ipynb)"
-                          % os.path.join(workbook, "source"))
+        raise SourceError("no source notebooks in %s (expected en%s/*.ipynb, zh-CN%s/*.ipynb)"
+                          % (workbook, SOLVED, SOLVED))
     return found
 
 
