@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 import nbformat
@@ -379,6 +380,17 @@ def test_a_check_that_cannot_run_says_why_in_one_line(cells, name, words):
     out = io.StringIO()
     workbook.Checker("shallow", cells=lambda: None if cells is None else list(cells), out=out)(name)
     assert words in out.getvalue() and len(out.getvalue().splitlines()) == 1, out.getvalue()
+
+
+def test_a_cell_that_does_not_parse_defines_nothing_and_a_full_tmpdir_is_one_line(tmp_path, monkeypatch):
+    out = io.StringIO()
+    cells = ["def layer_sizes(X, Y):\n    return X.shape[0], 4, Y.shape[0]\n  )"]
+    workbook.Checker("shallow", cells=lambda: cells, out=out)("layer_sizes")
+    assert out.getvalue().startswith("FAIL  shallow.layer_sizes: not defined yet"), out.getvalue()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    out = io.StringIO()
+    workbook.Checker("shallow", cells=lambda: SHALLOW_CELLS, out=out)("layer_sizes")
+    assert out.getvalue().startswith("error: cannot check the cells: ") and len(out.getvalue().splitlines()) == 1
 
 
 def test_outside_a_kernel_the_history_is_none():

@@ -19,6 +19,7 @@ before those functions are written: a NotImplementedError becomes one line, so t
 still runs top to bottom. ``by_nudging`` checks the computation-graph warm-up of 1.2.3; it calls
 the learner's function in this kernel (it is three multiplications), not in a child.
 """
+import ast
 import contextlib
 import io
 import json
@@ -99,8 +100,8 @@ class Checker(object):
             return self._say("nothing")
         try:
             self.results = self._grade(sources, None if name is None else (name,))
-        except ValueError as e:  # what the checker cannot read (the loader's one line)
-            return self._say("cannot", e)
+        except (ValueError, OSError) as e:  # what the checker cannot read; a full or unwritable $TMPDIR
+            return self._say("cannot", str(e).replace("\n", " "))
         encoding = getattr(self._stream(), "encoding", None) or "utf-8"
         lines = report.lines(self.results, encoding, self.lang)
         self._print("\n".join(lines[:-1] if name is not None else lines))
@@ -145,8 +146,8 @@ class Checker(object):
     def _grade(self, sources, names):
         """check_file on the sources written as a notebook in a temporary folder (removed after)."""
         folder = tempfile.mkdtemp(prefix="workbook-")
+        path = os.path.join(folder, "cells_run_so_far.ipynb")
         try:
-            path = os.path.join(folder, "cells_run_so_far.ipynb")
             with io.open(path, "w", encoding="utf-8") as f:
                 f.write(_as_notebook(sources))
             with warnings.catch_warnings():
@@ -154,6 +155,8 @@ class Checker(object):
                 # only runs the learner's function and leaves by os._exit.
                 warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
                 results = grade.check_file(path, self.timeout, self.memory_mb, self.exercise, names)
+        except ValueError as e:  # its message names the temporary file: name what it holds instead
+            raise ValueError(str(e).replace(path, "the cells run so far"))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return [self._for_notebook(r) for r in results]
@@ -235,10 +238,17 @@ def executed_cells():
 
 
 def defined_functions(sources):
-    """Names of the functions a list of cell sources defines with ``def NAME(`` at their top level."""
+    """Names of the functions that cell sources define at their top level (``def NAME(``); a cell
+    that does not parse defines nothing, as in the kernel. IPython's %magic and !shell lines are
+    left out, as the checker leaves them out."""
     names = set()
     for source in sources:
-        names.update(re.findall(r"^def\s+([A-Za-z_]\w*)\s*\(", source, re.M))
+        lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n")]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:
+            continue
+        names.update(node.name for node in tree.body if isinstance(node, ast.FunctionDef))
     return names
 
 
