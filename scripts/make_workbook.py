@@ -11,7 +11,8 @@ marker's indentation, as nbgrader does; outputs and execution counts are cleared
 is kept as it is. A student notebook that holds a learner's work (outputs, or a graded cell filled
 in) is never overwritten without --force.
 Exit status: 0 written (with --check: up to date); 1 with --check: a student notebook is stale or
-missing; 2 bad input (a source that is not a notebook, unbalanced markers, work in the way);
+missing; 2 bad input (a source that is not a notebook, unbalanced markers, work in the way) or a
+failed write;
 130 Ctrl-C; 143 SIGTERM.
 """
 import io
@@ -142,7 +143,7 @@ def main(argv=None):
     stale = [(path, text, ids) for path, text, ids in generated if _current(path) != text]
     if args.check:
         for path, _, _ in stale:
-            console.say("stale: %s (run scripts/make_workbook.py)" % os.path.relpath(path, ROOT))
+            console.say("stale: %s (run scripts/make_workbook.py)" % _shown(path))
         if not stale:
             console.say("%d student notebooks are up to date" % len(generated))
         return 1 if stale else 0
@@ -151,13 +152,23 @@ def main(argv=None):
             why = os.path.exists(path) and holds_work(path, ids)
             if why:
                 raise SourceError("%s holds a learner's work (%s): move it away, or pass --force to "
-                                  "overwrite it" % (os.path.relpath(path, ROOT), why))
+                                  "overwrite it" % (_shown(path), why))
     for path, text, _ in stale:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        params_io.atomic_write(path, lambda tmp, text=text: _write(tmp, text))
-        console.say("wrote %s" % os.path.relpath(path, ROOT))
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            params_io.atomic_write(path, lambda tmp, text=text: _write(tmp, text))
+        except OSError as e:  # atomic: the previous file, if any, is whole
+            raise SourceError("cannot write %s (%s); %s is unchanged"
+                              % (path, e.strerror or e, os.path.basename(path)))
+        console.say("wrote %s" % _shown(path))
     console.say("%d student notebooks, %d written" % (len(generated), len(stale)))
     return 0
+
+
+def _shown(path):
+    """A path as the user reads it: relative to the repository when inside it."""
+    relative = os.path.relpath(path, ROOT)
+    return path if relative.startswith(os.pardir) else relative
 
 
 def _read(path):
