@@ -626,6 +626,19 @@ def test_the_cat_step_runs_on_the_course_files_from_its_default_folder():
     assert "X_train (12288, 209), X_test (12288, 50)" in text and "test  accuracy" in text, text
 
 
+def test_cat_files_that_are_not_in_the_course_layout_are_one_skip_line(tmp_path):
+    folder = tmp_path / "cats"
+    folder.mkdir()
+    for split in ("train", "test"):
+        (folder / ("%s_catvnoncat.h5" % split)).write_text("not HDF5")
+    nb = read(notebook_path("1.4_deep_network.ipynb", "en", solved=True))
+    set_cat_cell(nb, str(folder), 3)
+    nb.cells = [c for c in nb.cells if c.get("id") in ("setup", "cats")]
+    execute(nb, os.path.join(WORKBOOK, "en"))
+    text = printed(cell_by_id(nb, "cats"))
+    assert text.startswith("skipped: ") and "not a readable HDF5 file" in text and len(text.splitlines()) == 1
+
+
 def test_the_published_compute_cost_vectors_are_accepted_and_other_shapes_refused():
     """The exercise's 2021 tests: Y = (randn(1, m) > 0) after seed(1), A2 (1, m) and A2 of shape (m,)."""
     A2 = np.array([[0.5002307, 0.49985831, 0.50023963, 0.25, 0.7]])
