@@ -2,11 +2,18 @@
 
 The server is started exactly as the README says (``./env.sh jupyter notebook notebooks/``, with the
 STACK of the interpreter running the tests), plus a free port on the command line. Each notebook's
-page is then opened in headless Chromium with the token, and the DOM Chromium rendered must hold the
-notebook's title (the first markdown heading of the .ipynb, which the page only shows once its
-JavaScript has fetched and rendered the notebook) and no error dialog. Where Chromium is missing the
-browser tests are skipped, except in CI (``CI`` set), where that is a failure.
+page, the workbook's student notebooks (notebooks/workbook/<lang>/) included, is then opened in
+headless Chromium with the token, and the DOM Chromium rendered must hold the notebook's title (the
+first markdown heading of the .ipynb, which the page only shows once its JavaScript has fetched and
+rendered the notebook) and no error dialog. Where Chromium is missing the browser tests are
+skipped, except in CI (``CI`` set), where that is a failure.
+
+A learner's session with the workbook goes through the same server as a browser's: a session for
+the notebook (POST /api/sessions), then its kernel's websocket (/api/kernels/<id>/channels), on
+which the cells run as the page sends them: a graded cell filled in, then its check, says PASS;
+erratum 3 planted in backward_propagation is named.
 """
+import asyncio
 import glob
 import json
 import os
@@ -18,18 +25,24 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from html.parser import HTMLParser
 from urllib.error import HTTPError
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 import pytest
 
 from conftest import ROOT
+from test_checker import PLANTED
+from test_workbook import correct_solution
 
 # Kernels, a Jupyter server and a browser: minutes on a loaded machine (conftest.TIME_LIMIT)
 pytestmark = pytest.mark.time_limit(900)
 
-NOTEBOOKS = sorted(glob.glob(os.path.join(ROOT, "notebooks", "*.ipynb")))
+SERVED = os.path.join(ROOT, "notebooks")
+NOTEBOOKS = sorted(glob.glob(os.path.join(SERVED, "*.ipynb")) +
+                   glob.glob(os.path.join(SERVED, "workbook", "en", "*.ipynb")) +
+                   glob.glob(os.path.join(SERVED, "workbook", "zh-CN", "*.ipynb")))
 README_COMMAND = ["./env.sh", "jupyter", "notebook", "notebooks/"]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -146,15 +159,19 @@ def title_of(path):
     raise AssertionError("%s has no markdown heading" % path)
 
 
+def checkpoint_folders():
+    """The .ipynb_checkpoints folders under notebooks/ (Notebook 7 writes one beside a notebook it opens)."""
+    return set(glob.glob(os.path.join(SERVED, "**", ".ipynb_checkpoints"), recursive=True))
+
+
 @pytest.fixture(scope="module")
 def server():
     """The README's Jupyter command running on a free port; yields (port, token, log path).
 
-    Opening a notebook makes Notebook 7 write a checkpoint to notebooks/.ipynb_checkpoints/; that
-    folder is removed afterwards unless it was there before."""
+    Opening a notebook makes Notebook 7 write a checkpoint to a .ipynb_checkpoints/ folder beside
+    it; the folders that were not there before are removed afterwards."""
     tmp = tempfile.mkdtemp(prefix="jupyter-test-")
-    checkpoints = os.path.join(ROOT, "notebooks", ".ipynb_checkpoints")
-    had_checkpoints = os.path.exists(checkpoints)
+    had_checkpoints = checkpoint_folders()
     port = free_port()
     env = dict(os.environ, STACK=this_stack(), BROWSER="true",  # BROWSER: open no browser window
                JUPYTER_RUNTIME_DIR=os.path.join(tmp, "runtime"))
@@ -170,8 +187,8 @@ def server():
     finally:
         stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
-        if not had_checkpoints:
-            shutil.rmtree(checkpoints, ignore_errors=True)
+        for folder in checkpoint_folders() - had_checkpoints:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def read(path):
@@ -262,10 +279,20 @@ def test_the_server_refuses_requests_without_the_token(server):
     assert http_status(port, "/api/contents?token=0" + token) in (401, 403)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[os.path.basename(p) for p in NOTEBOOKS])
+def test_the_workbook_notebooks_are_served_too():
+    for lang in ("en", "zh-CN"):
+        assert len([p for p in NOTEBOOKS if os.sep + os.path.join("workbook", lang) + os.sep in p]) == 3
+
+
+def served_path(path):
+    """The notebook's path as the server names it (relative to notebooks/, with slashes)."""
+    return os.path.relpath(path, SERVED).replace(os.sep, "/")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[served_path(p) for p in NOTEBOOKS])
 def test_the_notebook_page_renders_in_chromium(server, chromium, path):
     port, token, log_path = server
-    url = "http://127.0.0.1:%d/notebooks/%s?token=%s" % (port, os.path.basename(path), token)
+    url = "http://127.0.0.1:%d/notebooks/%s?token=%s" % (port, served_path(path), token)
     text, classes = rendered(chromium(url))
     title = title_of(path)
     assert title in text, "the title %r is not on the page Chromium rendered; its text:\n%s" % (
@@ -273,3 +300,92 @@ def test_the_notebook_page_renders_in_chromium(server, chromium, path):
     shown = sorted(ERROR_CLASSES & classes) + [m for m in ERROR_TEXTS if m in text]
     assert not shown, "error shown on the page: %s\npage text: %s\nserver log:\n%s" % (
         shown, text[:2000], read(log_path)[-3000:])
+
+
+# -- a learner's session with the workbook, through the server ---------------------------------------
+
+def api(port, token, method, path, body=None):
+    """A call of the server's REST API with the token (as the page makes it); the JSON answer."""
+    request = Request("http://127.0.0.1:%d%s" % (port, path), method=method,
+                      data=None if body is None else json.dumps(body).encode("utf-8"),
+                      headers={"Authorization": "token " + token, "Content-Type": "application/json"})
+    with urlopen(request, timeout=60) as response:
+        text = response.read().decode("utf-8")
+    return json.loads(text) if text else None
+
+
+def run_cells(port, token, kernel_id, cells, timeout=120):
+    """Run each source of ``cells`` on the kernel's websocket, as the notebook page does; returns
+    what each printed (its stream outputs), and fails on an error output."""
+    from tornado.websocket import websocket_connect
+    session = uuid.uuid4().hex
+
+    async def talk():
+        url = "ws://127.0.0.1:%d/api/kernels/%s/channels?session_id=%s&token=%s" % (
+            port, kernel_id, session, token)
+        ws = await websocket_connect(url)
+        printed = []
+        for code in cells:
+            msg_id = uuid.uuid4().hex
+            ws.write_message(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": session,
+                           "username": "learner", "version": "5.3"},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                            "allow_stdin": False, "stop_on_error": True}}))
+            text, replied, idle = "", False, False
+            while not (replied and idle):
+                message = await ws.read_message()
+                assert message is not None, "the kernel's websocket closed"
+                msg = json.loads(message)
+                if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind, content = msg["msg_type"], msg["content"]
+                assert kind != "error", "%s: %s\n%s" % (content["ename"], content["evalue"], code)
+                text += content.get("text", "") if kind == "stream" else ""
+                replied = replied or kind == "execute_reply"
+                idle = idle or (kind == "status" and content.get("execution_state") == "idle")
+            printed.append(text)
+        ws.close()
+        while await ws.read_message() is not None:  # until the close is answered: nothing left pending
+            pass
+        return printed
+
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        return loop.run_until_complete(asyncio.wait_for(talk(), timeout * len(cells)))
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def notebook_cell(path, cell_id):
+    with open(path, encoding="utf-8") as f:
+        cell = next(c for c in json.load(f)["cells"] if c.get("id") == cell_id)
+    return "".join(cell["source"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_learner_fills_a_cell_sees_pass_and_sees_erratum_3_named(server, lang):
+    port, token, _ = server
+    path = os.path.join(SERVED, "workbook", lang, "1.3_one_hidden_layer.ipynb")
+    functions, imports = correct_solution("shallow")
+    line, wrong = PLANTED["erratum3_tanh"][1:3]
+    assert "raise NotImplementedError" in notebook_cell(path, "layer-sizes")
+    session = api(port, token, "POST", "/api/sessions", {"path": served_path(path), "type": "notebook",
+                                                         "name": "", "kernel": {"name": "python3"}})
+    try:
+        printed = run_cells(port, token, session["kernel"]["id"], [
+            notebook_cell(path, "setup"),
+            notebook_cell(path, "layer-sizes"), 'check("layer_sizes")',  # as handed out
+            functions["layer_sizes"], 'check("layer_sizes")',            # filled in
+            "\n".join(imports) + "\n\n" + functions["backward_propagation"].replace(line, wrong),
+            'check("backward_propagation")'])
+    finally:
+        api(port, token, "DELETE", "/api/sessions/" + session["id"])
+    assert printed[2].startswith("FAIL  shallow.layer_sizes: " + ("not done yet" if lang == "en" else "尚未完成"))
+    assert printed[4] == "PASS  shallow.layer_sizes\n"
+    first, second = printed[6].splitlines()
+    assert first.startswith("FAIL  shallow.backward_propagation: ")
+    assert "erratum 3" in first if lang == "en" else ("勘误 3" in first and "erratum 3" in second)

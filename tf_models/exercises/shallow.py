@@ -42,9 +42,14 @@ def compute_cost(A2, Y, parameters=None):
     """J = −(1/m) Σ [y log a2 + (1 − y) log(1 − a2)], a float (``parameters``: accepted, unused, as in
     the exercise's first version).
 
-    Computed from probabilities, clipped to stay finite: see ``_common.probabilities_cost``.
+    A2 and Y: (n_y, m) of the same shape, or a flat (m,), read as the row (1, m): one of the
+    exercise's published tests passes A2 of shape (m,) with Y (1, m), and the exercise's formula
+    broadcasts it to the same number. Any other pair is refused (a column (m, 1) against a row
+    would broadcast to an (m, m) table of losses). Computed from probabilities, clipped to stay
+    finite: see ``_common.probabilities_cost``. A Python float, as the exercise's 2021 test
+    requires (``type(cost) == float``).
     """
-    return probabilities_cost(A2, Y)
+    return float(probabilities_cost(*_as_rows(A2, Y)))
 
 
 def backward_propagation(parameters, cache, X, Y):
@@ -80,6 +85,16 @@ def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
 def predict(parameters, X):
     """Predictions (1, m), True where A2 > 0.5 (the exercise's ``A2 > 0.5``, a boolean array)."""
     return forward_propagation(X, parameters)[0] > 0.5
+
+
+def _as_rows(A2, Y):
+    """A2 and Y as 2-D arrays of one shape (n_y, m), m ≥ 1, a flat (m,) taken as (1, m); ValueError otherwise."""
+    A2, Y = as_float_array(A2, "A2"), as_float_array(Y, "Y")
+    rows = [a.reshape(1, -1) if a.ndim == 1 else a for a in (A2, Y)]
+    if rows[0].ndim != 2 or rows[0].shape != rows[1].shape or rows[0].shape[1] < 1:
+        raise ValueError("A2 and Y must have one shape (n_y, m), as (1, m), or be flat (m,); got A2 %s and Y %s"
+                         % (A2.shape, Y.shape))
+    return rows
 
 
 def _floats(parameters):

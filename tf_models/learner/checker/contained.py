@@ -14,8 +14,9 @@ A job (from the grader, through worker.py) is a dict:
     gradient  whether to gradient-check the result against the learner's own forward and cost
     oracle    names of functions whose project versions (computed by the grader, see Oracle)
               replace the learner's for this check: the function is checked apart from them
-The reply: {"status": "ok", "calls": [[items, gradient_check]], "blocked": [...]} or
-{"status": "error" | "memory", "message": ..., "blocked": [...]}, where items are
+The reply: {"status": "ok", "calls": [[items, gradient_check]], "blocked": [...]},
+{"status": "error" | "memory", "message": ..., "blocked": [...]} or {"status": "not_done",
+"function": the learner's function that raised NotImplementedError, "blocked": [...]}, where items are
 [[label, type name, float64 array or None]] and ``blocked`` lists the imports of ``tf_models``
 the learner's code attempted (refused here: the project's solutions are not an answer).
 """
@@ -29,6 +30,17 @@ import numpy as np
 from tf_models.learner.checker import course_helpers, differences, gradients, messages
 
 PROJECT = "tf_models"
+NOT_DONE = "not_done"  # the reply's status when the learner's code raises NotImplementedError
+LIBRARY_PATHS = ("tf_models", "site-packages", "dist-packages")  # frames that are not the learner's
+
+
+class NotDone(Exception):
+    """The checked function (or ``function``, one it calls) still raises NotImplementedError: a
+    workbook cell not filled in yet."""
+
+    def __init__(self, function):
+        Exception.__init__(self, function)
+        self.function = function
 
 
 class SolutionsBlocker(object):
@@ -63,6 +75,8 @@ def run(job, blocker, oracle=None):
     """The reply to ``job`` (see the module docstring); the learner's exceptions are caught here."""
     try:
         reply = {"status": "ok", "calls": _calls(job, oracle)}
+    except NotDone as e:
+        reply = {"status": NOT_DONE, "function": e.function}
     except MemoryError:
         reply = {"status": "memory", "message": "MemoryError"}
     except RecursionError:
@@ -105,7 +119,13 @@ def _calls(job, oracle):
     for args in job["calls"]:
         if job["seed"] is not None:
             np.random.seed(job["seed"])
-        result = function(*copy.deepcopy(args))
+        try:
+            result = function(*copy.deepcopy(args))
+        except NotImplementedError:
+            where = _learner_frame(job["path"])
+            if where is None:  # raised inside a library, not by the learner's code: an ordinary error
+                raise
+            raise NotDone(where)
         grads_error = None
         if job["gradient"]:
             try:
@@ -115,6 +135,15 @@ def _calls(job, oracle):
         items = [[i.label, i.type, i.value] for i in differences.flatten(result, labels)]
         out.append([items, grads_error])
     return out
+
+
+def _learner_frame(path):
+    """The name of the learner's function where the exception being handled was raised, or None."""
+    frames = traceback.extract_tb(sys.exc_info()[2])
+    own = [f for f in frames if f[0] == path]
+    if not own:
+        own = [f for f in frames if not any(part in f[0] for part in LIBRARY_PATHS)]
+    return own[-1][2] if own else None
 
 
 def describe(e):

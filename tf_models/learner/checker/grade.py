@@ -36,10 +36,14 @@ from collections import namedtuple
 
 import numpy as np
 
-from tf_models.learner.checker import differences, diagnose, loader, solutions, specs
+from tf_models.learner.checker import contained, differences, diagnose, loader, solutions, specs
 from tf_models.learner.checker import sandbox as sandboxes
 
 Result = namedtuple("Result", "exercise name status message message_zh details")
+# details["status"] of a function that still raises NotImplementedError (contained.py finds it)
+NOT_DONE = contained.NOT_DONE
+NOT_DONE = "not_done"  # details["status"] of a function that still raises NotImplementedError
+LIBRARY_PATHS = ("tf_models", "site-packages", "dist-packages")  # frames that are not the learner's
 GRADCHECK_LIMIT = 1e-5  # relative error; a right formula gives about 1e-9 with ε = 1e-6
 TRAINED_COST_SLACK = (1.25, 0.01)  # a training run from other draws passes with J ≤ 1.25 J_ref + 0.01
 COPY_CAP = 20 * 2 ** 20  # bytes: a larger file is graded without its own copy in the sandbox
@@ -138,6 +142,8 @@ class Grader(object):
     def check(self, learner, exercise=None, names=None):
         """[Result] for the file's graded functions (or only ``names``)."""
         found = [(s, how) for s, how in self.functions(learner, exercise) if names is None or s.name in names]
+        if not found:
+            raise ValueError("%s defines no function named %s" % (learner.path, ", ".join(names)))
         everything = every_statement(learner)
         leaning = solutions.users(everything, solutions.imports(everything))
         # What the graded functions need (loader.needed), run inside the sandbox, never here.
@@ -166,6 +172,8 @@ class Grader(object):
         case = self.case(spec, False)
         outcome = lane.run(_job(job, spec, case.calls), files, self.limits)
         extra = {"blocked": outcome.blocked} if outcome.blocked else {}
+        if outcome.status == NOT_DONE:
+            return _not_done(spec, outcome.value, extra)
         if outcome.status != "ok":
             hint = self._square_hint(lane, job, files, spec) if outcome.status == "error" else None
             en, zh = self._ending(outcome)
@@ -269,6 +277,7 @@ def _compare_call(spec, args, mine, theirs, grads_error):
     hint = diagnose.explain(spec, args, mine, theirs, difference)
     details = {"output": difference.label, "largest_difference": difference.largest,
                "gradient_check": grads_error}
+    text_zh = _difference_zh(difference, theirs)
     if hint is None and isinstance(grads_error, dict):
         worst = max(grads_error, key=grads_error.get) if grads_error else None
         if worst is not None and grads_error[worst] > GRADCHECK_LIMIT:
@@ -318,6 +327,18 @@ def _cost(model, parameters, X, Y):
 
 def _reference(spec, args):
     return specs.reference_function(spec)(*copy.deepcopy(args))
+
+
+def _not_done(spec, where, details):
+    """FAIL, "not done yet": the function (or ``where``, a function it calls) raises NotImplementedError."""
+    if where == spec.name:
+        en = "not done yet: it still raises NotImplementedError (replace that line with your code)"
+        zh = "尚未完成：函数仍在 raise NotImplementedError（把这一行换成你的代码）"
+    else:
+        en = "not done yet: it calls %s, which still raises NotImplementedError" % where
+        zh = "尚未完成：它调用的 %s 仍在 raise NotImplementedError" % where
+    return Result(spec.exercise, spec.name, "FAIL", en, zh,
+                  dict(details, status=NOT_DONE, function=where, mistake=None))
 
 
 def _solutions(spec, how, details):

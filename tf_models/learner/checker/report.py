@@ -3,7 +3,8 @@
 Each line starts with ``PASS`` or ``FAIL``, then the function (``shallow.backward_propagation``)
 and, for a FAIL, what differs and why. ``language`` None gives the English message and, where the
 stream can encode it, the Chinese one beside it (check_mine.py; under LC_ALL=C only the English,
-which is kept ASCII); "en" or "zh" gives one language (a class's feedback files hold both).
+which is kept ASCII); "en" or "zh" gives one language (a class's feedback files hold both). With
+``lang="zh-CN"`` (the Chinese workbook) both come, the Chinese first.
 """
 import json
 
@@ -11,7 +12,7 @@ SUMMARY = {"en": "%d of %d functions pass", "zh": "%d 个函数通过（共 %d �
 MISSING = {"en": "not found in the file: %s", "zh": "文件中没有：%s"}
 
 
-def lines(results, encoding="utf-8", language=None, missing=()):
+def lines(results, encoding="utf-8", language=None, missing=(), lang=None):
     """'PASS  shallow.layer_sizes' / 'FAIL  shallow.backward_propagation: ...' lines, the functions
     of the exercise the file lacks (``missing``, names), then a summary."""
     out = []
@@ -20,17 +21,29 @@ def lines(results, encoding="utf-8", language=None, missing=()):
         if r.status != "PASS":
             if language == "zh":
                 line += "：" + (r.message_zh or r.message)
-            else:
+            elif language == "en":
                 line += ": " + r.message
-                if language is None and r.message_zh and _encodes(r.message_zh, encoding):
-                    line += "\n      " + r.message_zh
+            else:
+                line += ": " + "\n      ".join(_messages(r, encoding, lang or "en"))
         out.append(line)
     words = "zh" if language == "zh" else "en"
     if missing:
         out.append(MISSING[words] % ", ".join(missing))
     passed = sum(r.status == "PASS" for r in results)
-    out.append(SUMMARY[words] % (passed, len(results) + len(missing)))
+    summary = SUMMARY[words] % (passed, len(results) + len(missing))
+    zh_summary = "%d 个函数中 %d 个通过" % (len(results) + len(missing), passed)
+    if language is None and (lang or "").startswith("zh") and _encodes(zh_summary, encoding):
+        summary = "%s（%s）" % (zh_summary, summary)
+    out.append(summary)
     return out
+
+
+def _messages(r, encoding, lang):
+    """The FAIL messages of one result in the order of ``lang``: the English, and the Chinese
+    where there is one and the output can encode it."""
+    if not (r.message_zh and _encodes(r.message_zh, encoding)):
+        return [r.message]
+    return [r.message_zh, r.message] if lang.startswith("zh") else [r.message, r.message_zh]
 
 
 def as_json(path, results, uncontained=()):

@@ -442,12 +442,16 @@ def interpret(reply, report, limits, calls):
 
 def _outcome(value, calls):
     """Check a decoded reply field by field (contained.py's format)."""
-    if not isinstance(value, dict) or value.get("status") not in ("ok", "error", "memory"):
+    if not isinstance(value, dict) or value.get("status") not in ("ok", "error", "memory", "not_done"):
         raise messages.BadMessage("it is not a reply of the checker")
     blocked = value.get("blocked")
     if not isinstance(blocked, list) or not all(isinstance(b, str) for b in blocked):
         raise messages.BadMessage("its list of blocked imports is not a list of names")
     blocked = [_text(b) for b in blocked[:20]]
+    if value["status"] == "not_done":  # a workbook function not written yet: its name
+        if not isinstance(value.get("function"), str):
+            raise messages.BadMessage("its unfinished function is not a name")
+        return Outcome("not_done", _text(value["function"]), blocked)
     if value["status"] != "ok":
         return Outcome(value["status"], _text(value.get("message")), blocked)
     results = value.get("calls")
