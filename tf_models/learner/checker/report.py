@@ -14,7 +14,10 @@ MISSING = {"en": "not found in the file: %s", "zh": "文件中没有：%s"}
 
 def lines(results, encoding="utf-8", language=None, missing=(), lang=None):
     """'PASS  shallow.layer_sizes' / 'FAIL  shallow.backward_propagation: ...' lines, the functions
-    of the exercise the file lacks (``missing``, names), then a summary."""
+    of the exercise the file lacks (``missing``, names), then a summary. ``language`` "zh-CN" is
+    the Chinese workbook's: both languages, the Chinese first (as ``lang="zh-CN"``)."""
+    if language == "zh-CN":
+        language, lang = None, "zh-CN"
     out = []
     for r in results:
         line = "%s  %s.%s" % (r.status, r.exercise, r.name)
