@@ -277,7 +277,6 @@ def _compare_call(spec, args, mine, theirs, grads_error):
     hint = diagnose.explain(spec, args, mine, theirs, difference)
     details = {"output": difference.label, "largest_difference": difference.largest,
                "gradient_check": grads_error}
-    text_zh = _difference_zh(difference, theirs)
     if hint is None and isinstance(grads_error, dict):
         worst = max(grads_error, key=grads_error.get) if grads_error else None
         if worst is not None and grads_error[worst] > GRADCHECK_LIMIT:
