@@ -42,8 +42,6 @@ from tf_models.learner.checker import sandbox as sandboxes
 Result = namedtuple("Result", "exercise name status message message_zh details")
 # details["status"] of a function that still raises NotImplementedError (contained.py finds it)
 NOT_DONE = contained.NOT_DONE
-NOT_DONE = "not_done"  # details["status"] of a function that still raises NotImplementedError
-LIBRARY_PATHS = ("tf_models", "site-packages", "dist-packages")  # frames that are not the learner's
 GRADCHECK_LIMIT = 1e-5  # relative error; a right formula gives about 1e-9 with ε = 1e-6
 TRAINED_COST_SLACK = (1.25, 0.01)  # a training run from other draws passes with J ≤ 1.25 J_ref + 0.01
 COPY_CAP = 20 * 2 ** 20  # bytes: a larger file is graded without its own copy in the sandbox
