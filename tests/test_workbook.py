@@ -406,7 +406,8 @@ def test_a_hang_or_a_crash_ends_the_child_only():
     assert time.time() - start < 30
     text = out.getvalue()
     assert "FAIL  shallow.predict: did not finish within 1 s" in text
-    assert "FAIL  shallow.layer_sizes: the Python process died" in text
+    # the sandbox's words (grade-class) for a process that left without a reply
+    assert "FAIL  shallow.layer_sizes: the process ended (exit status 3) without a result" in text
 
 
 def test_line_numbers_of_the_temporary_file_are_not_shown():
