@@ -5,6 +5,8 @@ Peers: this environment's TF loop and NumPy reference; with ``all_stacks``, the 
 stack's environment found beside the project (.venv-pinned, .venv-tf1, .venv-modern); and PyTorch,
 where a Python with it is found: ``--torch-python``, else $TORCH_PYTHON, else .venv-torch/bin/python
 (with its default threads, one per core: the reference of the ratios; and on one thread).
+With ``one_thread`` every peer runs on one thread: the kernels' speed, which a loaded machine
+disturbs far less than it disturbs threads that meet at a barrier in every operation.
 PyTorch is never a project dependency (docs/performance.md says how to make that environment);
 without it the benchmark says so in one line and measures the rest.
 
@@ -60,9 +62,10 @@ def find_torch(explicit=None):
     return path, None
 
 
-def find_peers(torch_python, all_stacks):
+def find_peers(torch_python, all_stacks, one_thread=False):
     """The peers to measure: TF and NumPy of this environment (and of the other stacks' with
-    ``all_stacks``), then PyTorch when ``torch_python`` is given."""
+    ``all_stacks``), then PyTorch when ``torch_python`` is given (also on one thread, unless
+    every peer is)."""
     here = stack_of()
     pythons = [(here, sys.executable)]
     if all_stacks:
@@ -74,8 +77,9 @@ def find_peers(torch_python, all_stacks):
              for stack, python in pythons
              for name, implementation in (("TF", "tf loop"), ("NumPy", "numpy"))]
     if torch_python:
-        peers += [Peer("PyTorch", torch_python, TORCH),
-                  Peer("PyTorch, 1 thread", torch_python, TORCH + ", 1 thread")]
+        peers.append(Peer("PyTorch", torch_python, TORCH))
+        if not one_thread:
+            peers.append(Peer("PyTorch, 1 thread", torch_python, TORCH + ", 1 thread"))
     return peers
 
 
@@ -83,7 +87,7 @@ class Child(object):
     """One step_server.py with a runner per workload, started at once; ``ask(key, K)`` returns
     the seconds of K steps of that workload."""
 
-    def __init__(self, peer, workload_keys):
+    def __init__(self, peer, workload_keys, one_thread=False):
         self.peer = peer
         self.errors = tempfile.TemporaryFile()
         env = dict(os.environ)
@@ -92,8 +96,11 @@ class Child(object):
         core = openblas_core(peer.python)
         if core:
             env["OPENBLAS_CORETYPE"] = core
+        if one_thread:
+            env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
         self.process = subprocess.Popen(
-            [peer.python, SERVER, peer.implementation] + list(workload_keys), cwd=HERE, env=env,
+            [peer.python, SERVER] + (["--one-thread"] if one_thread else [])
+            + [peer.implementation] + list(workload_keys), cwd=HERE, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
             universal_newlines=True)
         self.ready = self._read()["ready"]
@@ -139,7 +146,7 @@ def openblas_core(python):
     return out.strip() or None
 
 
-def measure(peers, keys, K, rounds, log=print):
+def measure(peers, keys, K, rounds, log=print, one_thread=False):
     """For each workload key: a warm-up, then interleaved rounds of K steps per peer. Returns
     {key: {"per_step": {label: [seconds per step, ...]}}}, {label: versions}, {label: failure}."""
     children, failed = [], {}
@@ -147,7 +154,7 @@ def measure(peers, keys, K, rounds, log=print):
     try:
         for peer in peers:
             try:
-                children.append(Child(peer, keys))
+                children.append(Child(peer, keys, one_thread))
             except (RuntimeError, OSError, ValueError) as error:
                 failed[peer.label] = str(error)
                 log("  %s: not measured: %s" % (peer.label, error))
@@ -175,18 +182,25 @@ def ratios_to(per_step, reference):
     return {label: float(np.median(np.asarray(times) / ref)) for label, times in per_step.items()}
 
 
-def run(quick=False, torch_python=None, all_stacks=False, log=print):
-    """Every peer on the cat network in float32 and float64: the results' "peers" entry."""
+def run(quick=False, torch_python=None, all_stacks=False, log=print, one_thread=False):
+    """Every peer on the cat network in float32 and float64: the results' "peers" entry.
+    ``one_thread``: every library on one thread (the kernels' speed, whatever the load)."""
     torch_path, absent = find_torch(torch_python)
     if absent:
         log(absent)
-    peers = find_peers(torch_path, all_stacks)
+    peers = find_peers(torch_path, all_stacks, one_thread)
+    inherited = [name for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if name in os.environ]
+    if inherited and all_stacks:
+        log("%s set here: every stack's child inherits it (started without env.sh, each "
+            "child gets its own environment's choice)" % " and ".join(
+                "%s=%s" % (name, os.environ[name]) for name in inherited))
     K, rounds = (2, 2) if quick else (20, 9)
     keys = [("quick " if quick else "") + dtype for dtype in ("float32", "float64")]
-    measured, ready, failed = measure(peers, keys, K, rounds, log)
+    measured, ready, failed = measure(peers, keys, K, rounds, log, one_thread)
     workloads = collections.OrderedDict()
     for key, entry in measured.items():
         if "PyTorch" in entry["per_step"]:
             entry["to_pytorch"] = ratios_to(entry["per_step"], "PyTorch")
         workloads[WORKLOADS[key].dtype] = entry
-    return {"torch_absent": absent, "ready": ready, "failed": failed, "workloads": workloads}
+    return {"torch_absent": absent, "ready": ready, "failed": failed, "workloads": workloads,
+            "one_thread": one_thread}

@@ -90,6 +90,15 @@ def _scale_row(results, implementation, m, dtype):
     return None
 
 
+def run_peers_only(quick=False, log=print, torch_python=None, all_stacks=False, one_thread=False):
+    """Only the cat network beside its peers (benchmark.py --only-peers): the results dict."""
+    results = {"quick": quick, "environment": environment(),
+               "peers": peer_runs.run(quick, torch_python, all_stacks, log, one_thread)}
+    results["targets"] = [{"target": name, "value": value, "limit": limit, "met": value <= limit}
+                          for name, value, limit in peer_ratios(results["peers"])]
+    return results
+
+
 def check_targets(results):
     """The performance targets, each with its measured value and whether it is met."""
     targets = []
@@ -171,6 +180,8 @@ def end_to_end_ratios(parts):
 
 def format_table(results):
     """The results as text tables: every figure a ratio to a baseline of the same run."""
+    if "workloads" not in results:  # --only-peers
+        return "\n".join(format_peers(results["peers"]) + format_targets(results["targets"]))
     lines = []
     names = list(RUNNERS)
     lines.append("Time per iteration / NumPy reference's (lower is faster), and / the GEMM limit")
@@ -223,11 +234,16 @@ def format_table(results):
     lines += format_peers(results["peers"])
     if "end_to_end" in results:
         lines += format_end_to_end(results["end_to_end"])
-    lines += ["", "Targets:"]
-    for t in results["targets"]:
+    lines += format_targets(results["targets"])
+    return "\n".join(lines)
+
+
+def format_targets(targets):
+    lines = ["", "Targets:"]
+    for t in targets:
         lines.append("  [%s] %-66s %.3g (limit %.3g)" % ("met " if t["met"] else "MISS",
                                                            t["target"], t["value"], t["limit"]))
-    return "\n".join(lines)
+    return lines
 
 
 def format_peers(peers):
@@ -236,8 +252,9 @@ def format_peers(peers):
     lines = [""]
     entries = peers["workloads"]
     first = next(iter(entries.values()))
-    lines.append("%s, each implementation in its own process, %d interleaved rounds of %d steps:"
-                 % (first["workload"]["name"].split(",")[0], first["rounds"], first["K"]))
+    lines.append("%s, each implementation in its own process, %d interleaved rounds of %d steps%s:"
+                 % (first["workload"]["name"].split(",")[0], first["rounds"], first["K"],
+                    ", every library on one thread" if peers.get("one_thread") else ""))
     if peers["torch_absent"]:
         lines.append(peers["torch_absent"])
     header = "%-34s" % "per step, ms: min / median" + "".join(
