@@ -162,12 +162,20 @@ def measure(peers, keys, K, rounds, log=print, one_thread=False):
             log("timing %s beside its peers (%d processes, %d rounds of %d steps) ..." % (
                 WORKLOADS[key].name, len(children), rounds, K))
             load = os.getloadavg()[0]
-            for child in children:
-                child.ask(key, K)  # warm-up: first-run allocations, graph optimization, threads
             per_step = collections.OrderedDict((c.peer.label, []) for c in children)
-            for r in range(rounds):
+            for r in range(-1, rounds):  # round -1, the warm-up: first-run allocations, threads
                 for child in children[r % len(children):] + children[:r % len(children)]:
-                    per_step[child.peer.label].append(child.ask(key, K) / K)
+                    try:
+                        seconds = child.ask(key, K)
+                    except (RuntimeError, OSError, ValueError) as error:
+                        failed[child.peer.label] = str(error)
+                        log("  %s: not measured: %s" % (child.peer.label, error))
+                        children.remove(child)
+                        child.close()
+                        del per_step[child.peer.label]
+                        continue
+                    if r >= 0:
+                        per_step[child.peer.label].append(seconds / K)
             results[key] = {"per_step": per_step, "workload": WORKLOADS[key]._asdict(),
                             "load": [load, os.getloadavg()[0]], "K": K, "rounds": rounds}
     finally:
