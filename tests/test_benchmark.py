@@ -19,6 +19,8 @@ sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 import peers  # noqa: E402
 import report  # noqa: E402
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 
 def test_matmul_shapes_follow_forward_and_backward_passes():
     """Per layer: W A_prev, dZ A_prevᵀ; and Wᵀ dZ for every layer but the first (no dX)."""

@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT, assert_one_error_line, run_script
 from tf_models.learner.checker import check_file
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 FILES = os.path.join(ROOT, "tests", "learner_files")
 TIMEOUT = 2.0  # seconds per function: the files' functions take milliseconds
 

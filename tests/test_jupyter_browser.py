@@ -27,7 +27,7 @@ import pytest
 from conftest import ROOT
 
 # Kernels, a Jupyter server and a browser: minutes on a loaded machine (conftest.TIME_LIMIT)
-pytestmark = pytest.mark.time_limit(900)
+pytestmark = [pytest.mark.slow, pytest.mark.time_limit(900)]
 
 NOTEBOOKS = sorted(glob.glob(os.path.join(ROOT, "notebooks", "*.ipynb")))
 README_COMMAND = ["./env.sh", "jupyter", "notebook", "notebooks/"]

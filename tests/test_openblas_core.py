@@ -13,6 +13,8 @@ import pytest
 
 from conftest import ROOT, load_script
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 core = load_script("openblas_core", folder="tools")
 TOOL = os.path.join(ROOT, "tools", "openblas_core.py")
 

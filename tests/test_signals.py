@@ -19,6 +19,8 @@ from conftest import (CAT_TEST, CAT_TRAIN, ROOT, blocks, call_script, needs_catv
 from tf_models import datasets, models
 from tf_models.run import params_io, rundir, stopping
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
