@@ -17,7 +17,8 @@ import pytest
 from conftest import (CAT_TEST, CAT_TRAIN, ROOT, blocks, call_script, needs_catvnoncat, read_until,
                       send_signals, signals_when_printed, start_script, toy_data, wait_for)
 from tf_models import datasets, models
-from tf_models.run import params_io, rundir, stopping
+from tf_models import stopping
+from tf_models.run import params_io, rundir
 
 pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
 
