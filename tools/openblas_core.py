@@ -32,17 +32,24 @@ The verified answer is kept in the environment (``<sys.prefix>/.openblas-core``)
 CPU (vendor, family, model, flags) and on the NumPy installed (its version and bundled libraries),
 so later calls cost a Python start-up. Standard library only; runs on Python 3.6 to 3.13.
 """
-import argparse
-import glob
-import hashlib
-import importlib.util
-import json
-import os
-import platform
-import re
-import subprocess
+import signal
 import sys
-import tempfile
+
+if __name__ == "__main__":
+    # Run as a program, Ctrl-C ends it at once and silently (the default action: nothing is
+    # chosen, and the cache is written whole or not at all), during its imports or its probe.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+import argparse  # noqa: E402
+import glob  # noqa: E402
+import hashlib  # noqa: E402
+import importlib.util  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
 
 USER_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
@@ -362,8 +369,12 @@ def main(argv=None):
     # cached); the other findings only with --explain.
     core = choose(os.environ, None if args.no_cache else args.cache,
                   say=tell if args.explain else (lambda text: None), warn=tell)
-    if core:
-        sys.stdout.write("export OPENBLAS_CORETYPE=%s\n" % core if args.shell else core + "\n")
+    if core and sys.stdout is not None:  # None: started with standard output closed
+        try:
+            sys.stdout.write("export OPENBLAS_CORETYPE=%s\n" % core if args.shell else core + "\n")
+            sys.stdout.flush()
+        except (IOError, OSError):  # a closed or full standard output: nobody to tell
+            pass
     return 0
 
 
