@@ -78,6 +78,13 @@ export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}   # keep TensorFlow's C++
 # a "python3" kernel named in ~/.local/share/jupyter. JUPYTER_PLATFORM_DIRS takes jupyter_core 5's
 # standard paths and silences its notice about them.
 export JUPYTER_CONFIG_DIR="$root/jupyter_config" JUPYTER_DATA_DIR="$venv/share/jupyter" JUPYTER_PLATFORM_DIRS=1
+# NumPy's OpenBLAS kernels: where the bundled OpenBLAS does not know this CPU, the core type that
+# tools/openblas_core.py chose and verified for it (cached in the environment; see
+# docs/performance.md). Where the user set OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE, both stay as they are.
+if [ -z "${OPENBLAS_CORETYPE+set}" ] && [ -z "${OPENBLAS_L2_SIZE+set}" ]; then
+  openblas_core=$("$venv/bin/python" "$root/tools/openblas_core.py" || true)
+  if [ -n "$openblas_core" ]; then export OPENBLAS_CORETYPE="$openblas_core"; fi
+fi
 cd "$root"
 if [ $# -eq 0 ]; then
   echo "env.sh: the $stack environment is ready in $venv" >&2

@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 import end_to_end as e2e
+import peers as peer_runs
 from tf_models.run import outputs
 from workloads import (CAT, CAT64, MAIN, QUICK_CAT, QUICK_CAT64, QUICK_MAIN, QUICK_SCALE_MS,
                        RUNNERS, SCALE_DTYPES, SCALE_MS, gemm_flops, matmul_shapes, memory_floor,
@@ -20,8 +21,9 @@ from workloads import (CAT, CAT64, MAIN, QUICK_CAT, QUICK_CAT64, QUICK_MAIN, QUI
 
 # ---- the whole benchmark -------------------------------------------------------------------
 
-def run_benchmark(quick=False, end_to_end=True, log=print):
-    """Measure everything; returns the results dict (what the JSON file holds)."""
+def run_benchmark(quick=False, end_to_end=True, log=print, torch_python=None, all_stacks=False):
+    """Measure everything; returns the results dict (what the JSON file holds). ``torch_python``
+    and ``all_stacks``: which peers measure the cat network beside this stack (peers.run)."""
     main, cat, cat64 = (QUICK_MAIN, QUICK_CAT, QUICK_CAT64) if quick else (MAIN, CAT, CAT64)
     ms = QUICK_SCALE_MS if quick else SCALE_MS
     repeats = 3 if quick else 7
@@ -39,6 +41,7 @@ def run_benchmark(quick=False, end_to_end=True, log=print):
             "workload": workload._asdict(), "iterations": K, "seconds_per_iteration": seconds,
             "gemm_flops": gemm_flops(matmul_shapes(workload.layer_dims, workload.m)),
             "load": [load, os.getloadavg()[0]]}
+    results["peers"] = peer_runs.run(quick, torch_python, all_stacks, log)
     budget = 2 * 10 ** 5 if quick else 4 * 10 ** 6
     results["scale"] = []
     # The interpreter baseline: the peak RSS of the same program on 10 examples (Python, the
@@ -87,6 +90,15 @@ def _scale_row(results, implementation, m, dtype):
     return None
 
 
+def run_peers_only(quick=False, log=print, torch_python=None, all_stacks=False, one_thread=False):
+    """Only the cat network beside its peers (benchmark.py --only-peers): the results dict."""
+    results = {"quick": quick, "environment": environment(),
+               "peers": peer_runs.run(quick, torch_python, all_stacks, log, one_thread)}
+    results["targets"] = [{"target": name, "value": value, "limit": limit, "met": value <= limit}
+                          for name, value, limit in peer_ratios(results["peers"])]
+    return results
+
+
 def check_targets(results):
     """The performance targets, each with its measured value and whether it is met."""
     targets = []
@@ -98,6 +110,8 @@ def check_targets(results):
     if "end_to_end" in results:
         for name, value, limit in end_to_end_ratios(results["end_to_end"]):
             target(name, value, limit, value <= limit)
+    for name, value, limit in peer_ratios(results["peers"]):
+        target(name, value, limit, value <= limit)
     r = main["tf loop"] / main["numpy"]
     target("main job: tf loop / numpy <= 1", r, 1.0, r <= 1.0)
     r = main["tf loop"] / main["sklearn"]
@@ -129,6 +143,27 @@ def check_targets(results):
     return targets
 
 
+def peer_ratios(peers):
+    """(target, ratio, limit) of the cat network against its peers: TF per step / PyTorch's
+    (each stack's TF), and each TF 1.x stack's NumPy / the modern stack's NumPy (float64)."""
+    found = []
+    for dtype, entry in peers["workloads"].items():
+        to_pytorch = entry.get("to_pytorch", {})
+        for label in to_pytorch:
+            if label.startswith("TF "):
+                found.append(("cat %s: %s / PyTorch per step <= 1" % (dtype, label),
+                              to_pytorch[label], 1.0))
+        times = entry["per_step"]
+        if dtype == "float64" and "NumPy modern" in times:
+            for stack in ("pinned", "tf1"):
+                label = "NumPy " + stack
+                if label in times:
+                    r = float(np.median(np.asarray(times[label]) / times["NumPy modern"]))
+                    found.append(("cat float64: %s / NumPy modern per step <= 1.25" % label,
+                                  r, 1.25))
+    return found
+
+
 def end_to_end_ratios(parts):
     """(target, ratio, limit) of the end-to-end figures: each part's minimum over the rounds
     (the load of other jobs only ever adds time), so that one slow round does not decide."""
@@ -145,6 +180,8 @@ def end_to_end_ratios(parts):
 
 def format_table(results):
     """The results as text tables: every figure a ratio to a baseline of the same run."""
+    if "workloads" not in results:  # --only-peers
+        return "\n".join(format_peers(results["peers"]) + format_targets(results["targets"]))
     lines = []
     names = list(RUNNERS)
     lines.append("Time per iteration / NumPy reference's (lower is faster), and / the GEMM limit")
@@ -194,13 +231,62 @@ def format_table(results):
     lines.append("")
     lines.append("Baselines: %s; interpreter baseline RSS tf %.0f MB, numpy %.0f MB." % (
         "; ".join(baselines), tf_ref["baseline_rss"] / 1e6, np_ref["baseline_rss"] / 1e6))
+    lines += format_peers(results["peers"])
     if "end_to_end" in results:
         lines += format_end_to_end(results["end_to_end"])
-    lines += ["", "Targets:"]
-    for t in results["targets"]:
+    lines += format_targets(results["targets"])
+    return "\n".join(lines)
+
+
+def format_targets(targets):
+    lines = ["", "Targets:"]
+    for t in targets:
         lines.append("  [%s] %-66s %.3g (limit %.3g)" % ("met " if t["met"] else "MISS",
                                                            t["target"], t["value"], t["limit"]))
-    return "\n".join(lines)
+    return lines
+
+
+def format_peers(peers):
+    """The cat network beside its peers: per step (ms, min and median over the interleaved
+    rounds) and / PyTorch's (median of the rounds' ratios), float32 then float64."""
+    lines = [""]
+    entries = peers["workloads"]
+    first = next(iter(entries.values()))
+    lines.append("%s, each implementation in its own process, %d interleaved rounds of %d steps%s:"
+                 % (first["workload"]["name"].split(",")[0], first["rounds"], first["K"],
+                    ", every library on one thread" if peers.get("one_thread") else ""))
+    if peers["torch_absent"]:
+        lines.append(peers["torch_absent"])
+    header = "%-34s" % "per step, ms: min / median" + "".join(
+        "%26s" % (dtype + ("" if peers["torch_absent"] else "  (/ PyTorch)")) for dtype in entries)
+    lines += ["", header, "-" * len(header)]
+    for label, info in peers["ready"].items():
+        row = "%-34s" % describe_peer(label, info)
+        for entry in entries.values():
+            times = entry["per_step"].get(label)
+            if not times:
+                row += "%26s" % "-"
+                continue
+            ratio = entry.get("to_pytorch", {}).get(label)
+            row += "%26s" % ("%.2f / %.2f%s" % (min(times) * 1e3, float(np.median(times)) * 1e3,
+                                               "  (%.2f)" % ratio if ratio is not None else ""))
+        lines.append(row)
+    for label, message in peers["failed"].items():
+        lines.append("  %s: not measured: %s" % (label, message))
+    lines.append("  load average (1 min) before and after: %s" % "; ".join(
+        "%s %.1f-%.1f" % (dtype, min(e["load"]), max(e["load"])) for dtype, e in entries.items()))
+    return lines
+
+
+def describe_peer(label, info):
+    """A peer's row label with its library's version, e.g. "TF modern (2.21.0)"."""
+    if "torch" in info:
+        return "PyTorch %s (%d thread%s)" % (info["torch"].split("+")[0], info["threads"],
+                                            "s" if info["threads"] > 1 else "")
+    version = info.get("tensorflow") if label.startswith("TF ") else info["numpy"]
+    core = info.get("openblas_coretype")
+    return "%s (%s%s)" % (label, version, ", " + core if core and label.startswith("NumPy")
+                          else "")
 
 
 def format_end_to_end(parts):

@@ -172,6 +172,48 @@ RUNNERS = collections.OrderedDict([("tf loop", tf_loop_runner), ("tf feed", tf_f
                                    ("numpy", numpy_runner), ("sklearn", sklearn_runner)])
 
 
+def torch_runner(workload, X, Y, threads=None):
+    """The peer: PyTorch's idiom for the same step, in its own environment (benchmarks/peers.py).
+
+    From the same starting parameters and data: Z[l] = b[l] + W[l] A[l−1] as one ``addmm`` (what
+    ``nn.Linear`` runs), g = ReLU or tanh, the output's cost from the logits
+    (``binary_cross_entropy_with_logits``, the mean over the m examples, as the course's J),
+    autograd, then ``torch.optim.SGD`` without momentum: θ := θ − α dθ. X needs no gradient, so
+    autograd forms no dX, as neither of ours does. Threads: torch's default (one per core), or
+    ``threads``."""
+    import torch
+    if threads:
+        torch.set_num_threads(threads)
+    F = torch.nn.functional
+    X_t, Y_t = torch.from_numpy(X), torch.from_numpy(Y)
+    start = start_parameters(workload)
+    L = len(workload.layer_dims) - 1
+    W = [torch.tensor(start["W%d" % l], requires_grad=True) for l in range(1, L + 1)]
+    b = [torch.tensor(start["b%d" % l], requires_grad=True) for l in range(1, L + 1)]
+    optimizer = torch.optim.SGD(W + b, lr=workload.learning_rate)
+    g = {"relu": torch.relu, "tanh": torch.tanh}[workload.activation]
+
+    def run(K):
+        for _ in range(K):
+            A = X_t
+            for l in range(L):
+                Z = torch.addmm(b[l], W[l], A)
+                A = g(Z) if l < L - 1 else Z
+            J = F.binary_cross_entropy_with_logits(A, Y_t)
+            optimizer.zero_grad(set_to_none=True)
+            J.backward()
+            optimizer.step()
+    return run, lambda: None
+
+
+# What benchmarks/peers.py runs, each in the environment that has it. PyTorch on one thread too:
+# its default two threads meet at a barrier in every op, which on a loaded 2-core machine waits
+# for a descheduled thread (measured: 4-30x slower per step under a load average of 10).
+PEER_RUNNERS = collections.OrderedDict([
+    ("tf loop", tf_loop_runner), ("numpy", numpy_runner), ("torch", torch_runner),
+    ("torch, 1 thread", lambda workload, X, Y: torch_runner(workload, X, Y, threads=1))])
+
+
 # ---- the GEMM limit -----------------------------------------------------------------------
 
 def matmul_shapes(layer_dims, m):

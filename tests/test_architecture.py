@@ -99,7 +99,7 @@ def test_the_top_of_the_package_holds_the_course():
     run machinery and the learner tools live in subpackages of their own."""
     top = sorted(f[:-3] for f in os.listdir(PACKAGE) if f.endswith(".py") and f != "__init__.py")
     assert len(top) <= 12, top
-    for machinery in ("stopping", "progress", "memory", "h5files", "tfcompat", "compare", "playground"):
+    for machinery in ("progress", "memory", "h5files", "tfcompat", "compare", "playground"):
         assert machinery not in top
 
 
@@ -118,3 +118,47 @@ def test_a_module_name_means_one_thing():
         allowed = {"tf_models.reference." + leaf, "tf_models.graphs." + leaf,
                    "tf_models.exercises." + leaf}  # and the exercises by model
         assert leaf in twins and set(names) <= allowed, names
+
+
+# The layers, lowest first: a module imports from its own layer or lower ones, never higher.
+LAYERS = [
+    ("course", lambda n: n.count(".") == 1 and n.split(".")[1] not in ("models", "estimators")),
+    ("reference and graphs", lambda n: n.startswith(("tf_models.reference", "tf_models.graphs"))),
+    ("registry", lambda n: n == "tf_models.models"),
+    ("built on the registry", lambda n: n.startswith(("tf_models.estimators", "tf_models.exercises",
+                                                      "tf_models.demos"))),
+    ("run machinery and learner tools", lambda n: n.startswith(("tf_models.run", "tf_models.learner"))),
+]
+
+
+def layer_of(name):
+    if name == "tf_models":
+        return 0
+    return next(i for i, (_, test) in enumerate(LAYERS) if test(name))
+
+
+def test_no_import_runs_back_up():
+    """The course's modules never import the registry, the tools or the run machinery above them
+    (the registry imports reference/ and graphs/, never the other way round)."""
+    known = modules()
+    upward = []
+    for name, path in sorted(known.items()):
+        for target in imports(path, known)[0]:
+            if layer_of(target) > layer_of(name):
+                upward.append("%s (%s) imports %s (%s)" % (
+                    name, LAYERS[layer_of(name)][0], target, LAYERS[layer_of(target)][0]))
+    assert upward == []
+
+
+def test_no_module_writes_another_modules_state():
+    """No ``X.STATE[...]`` from outside X: a run's state belongs to its transaction object."""
+    known = modules()
+    found = []
+    for name, path in known.items():
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for other in known:
+            leaf = other.rsplit(".", 1)[-1]
+            if other != name and (leaf + ".STATE[") in text:
+                found.append("%s uses %s.STATE" % (name, leaf))
+    assert found == []

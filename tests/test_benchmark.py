@@ -14,6 +14,12 @@ import pytest
 from conftest import ROOT, load_script
 
 benchmark = load_script("workloads", folder="benchmarks")
+# peers and report import their neighbours by name (as benchmark.py runs them)
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+import peers  # noqa: E402
+import report  # noqa: E402
+
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
 
 
 def test_matmul_shapes_follow_forward_and_backward_passes():
@@ -63,9 +69,50 @@ def test_quick_benchmark_prints_the_table_and_writes_json(tmp_path):
         (i, m, d) for i in ("tf loop", "numpy") for m in benchmark.QUICK_SCALE_MS
         for d in benchmark.SCALE_DTYPES}
     assert all(r["peak_rss"] > 0 for r in results["scale"])
+    assert_peers_measured(results["peers"], table)
     assert len(results["targets"]) >= 6 and all("met" in t for t in results["targets"])
     names = " | ".join(t["target"] for t in results["targets"])
     for target in ("end to end / (start-up + import tf + bare loop) <= 1.25",
                    "train_seconds: tf / numpy <= 1", "train_seconds: tf / sklearn fit <= 1",
                    "deep float64: tf loop / memory floor", "deep float32: tf loop / memory floor"):
         assert target in names, target
+
+
+def assert_peers_measured(measured, table):
+    """The cat network beside its peers: this stack's TF and NumPy in both precisions, and
+    PyTorch where an environment has it, else the one line that says it is absent."""
+    stack = peers.stack_of()
+    for dtype in ("float32", "float64"):
+        times = measured["workloads"][dtype]["per_step"]
+        for label in ("TF " + stack, "NumPy " + stack):
+            assert len(times[label]) == 2 and all(t > 0 for t in times[label]), label
+        if measured["torch_absent"] is None:
+            assert measured["workloads"][dtype]["to_pytorch"]["PyTorch"] == 1.0
+    if measured["torch_absent"] is not None:
+        assert measured["torch_absent"].startswith("PyTorch: not measured: ")
+        assert [line for line in table.splitlines() if "PyTorch" in line] == [
+            measured["torch_absent"]]
+
+
+def test_without_pytorch_one_line_says_so(tmp_path):
+    missing = str(tmp_path / "no-such-python")
+    path, line = peers.find_torch(missing)
+    assert path is None and line.startswith("PyTorch: not measured: no %s (" % missing)
+    assert "\n" not in line and ".venv-torch" in line
+    not_torch = tmp_path / "python-without-torch"
+    not_torch.write_text(u"#!/bin/sh\nexit 1\n")
+    not_torch.chmod(0o755)
+    path, line = peers.find_torch(str(not_torch))
+    assert path is None and "cannot import torch" in line
+
+
+def test_the_tf1_stacks_numpy_is_compared_with_the_modern_stacks_round_by_round():
+    """NumPy pinned / NumPy modern: the median of the ratios of the same rounds; TF / PyTorch from
+    the ratios measured in the same way."""
+    entry = {"per_step": {"NumPy modern": [1.0, 2.0, 4.0], "NumPy pinned": [1.1, 2.6, 4.4],
+                          "TF modern": [0.5, 1.0, 9.0], "PyTorch": [1.0, 2.0, 3.0]}}
+    entry["to_pytorch"] = peers.ratios_to(entry["per_step"], "PyTorch")
+    assert entry["to_pytorch"]["TF modern"] == 0.5
+    found = {name: value for name, value, _ in report.peer_ratios({"workloads": {"float64": entry}})}
+    assert found["cat float64: NumPy pinned / NumPy modern per step <= 1.25"] == 1.1
+    assert found["cat float64: TF modern / PyTorch per step <= 1"] == 0.5

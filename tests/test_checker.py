@@ -11,6 +11,8 @@ from conftest import ROOT, assert_one_error_line, run_script
 from tf_models.learner.checker import check_file
 from tf_models.learner.checker.sandbox import Sandbox
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 FILES = os.path.join(ROOT, "tests", "learner_files")
 TIMEOUT = 10.0  # seconds per function: the files' functions take milliseconds, but a loaded machine is slow
 

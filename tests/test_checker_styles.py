@@ -22,6 +22,8 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from tf_models.learner.checker import check_file, loader
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 FILES = os.path.join(ROOT, "tests", "learner_files")
 SCRIPT = os.path.join(ROOT, "scripts", "check_mine.py")
 TIMEOUT = 5.0  # seconds per function: the functions take milliseconds; a loaded machine is slow

@@ -15,6 +15,8 @@ from conftest import assert_one_error_line, run_script
 from tf_models.run import cli, config, execute, params_io, rundir
 from tf_models.graphs.tfcompat import tf
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 # model: (dataset, learning rate, extra flags)
 MODELS = {"logistic": ("breast_cancer", 0.05, []),
           "shallow": ("flower", 1.2, []),

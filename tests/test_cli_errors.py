@@ -15,6 +15,8 @@ from bad_inputs import bad_h5_files, course_h5
 from conftest import assert_one_error_line, call_script, load_script, start_script
 from tf_models.run import params_io
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):

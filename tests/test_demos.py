@@ -97,7 +97,7 @@ def test_activation_curves_numpy_equal_tensorflow_including_the_kink():
 def test_activation_derivatives_match_finite_differences_away_from_the_kink():
     z = np.array([-3.0, -0.7, 0.4, 2.5])
     h = 1e-6
-    for name, (A, dA) in activation_functions.curves(z).items():
+    for name, (_A, dA) in activation_functions.curves(z).items():
         g = activations.get(name)[0]
         np.testing.assert_allclose(dA, (g(z + h) - g(z - h)) / (2 * h), rtol=1e-6, atol=1e-9,
                                    err_msg=name)

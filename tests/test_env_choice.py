@@ -17,6 +17,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 BOOTSTRAP = os.path.join(ROOT, "tools", "bootstrap.py")
 CLONE_FILES = ["env.sh", "setup.py", "requirements.txt", "requirements-test.txt",
                "requirements-jupyter.txt", "requirements-tf1.txt", "requirements-modern.txt"]

@@ -17,14 +17,14 @@ def test_logistic_matches_the_exercise_published_values():
     Y = np.array([[1, 1, 0, 0]])  # integer labels, as the exercise passes them
     grads, cost = logistic.propagate(w, b, X, Y)
     np.testing.assert_allclose(grads["dw"], [[-0.03909333], [0.12501464], [-0.99960809]], atol=1e-8)
-    assert type(grads["db"]) == np.float64 and abs(grads["db"] - 0.288106326429569) < 1e-12
+    assert type(grads["db"]) is np.float64 and abs(grads["db"] - 0.288106326429569) < 1e-12
     assert np.shape(cost) == () and abs(cost - 2.0424567983978403) < 1e-12
     np.testing.assert_allclose(logistic.sigmoid(np.array([0, 2])), [0.5, 0.88079708], atol=1e-8)
 
 
 def test_initialize_with_zeros_returns_a_python_float_b():
     w, b = logistic.initialize_with_zeros(3)
-    assert type(b) == float and b == 0.0
+    assert type(b) is float and b == 0.0
     assert w.shape == (3, 1) and not np.any(w)
     with pytest.raises(ValueError, match="dim"):
         logistic.initialize_with_zeros(0)
@@ -40,7 +40,7 @@ def test_optimize_records_costs_before_each_hundredth_update():
     expected_grads, expected_cost = logistic.propagate(after_200["w"], after_200["b"], X, Y)
     assert abs(costs[2] - expected_cost) < 1e-12
     np.testing.assert_allclose(grads["dw"], expected_grads["dw"], rtol=1e-12)
-    assert type(params["b"]) == float and not np.any(w)  # the caller's w untouched
+    assert type(params["b"]) is float and not np.any(w)  # the caller's w untouched
 
 
 def test_model_returns_the_exercise_dict():

@@ -19,6 +19,8 @@ from conftest import (assert_one_error_line, call_script, run_script, signals_wh
                       start_script, wait_for)
 from tf_models.run import params_io, rundir
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 N = 30000  # iterations of the shallow network on the flower: a few seconds with either backend
 
 

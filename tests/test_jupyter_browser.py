@@ -24,7 +24,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from html.parser import HTMLParser
 from urllib.error import HTTPError
@@ -32,12 +31,12 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, wait_for
 from test_checker import PLANTED
 from test_workbook import correct_solution
 
 # Kernels, a Jupyter server and a browser: minutes on a loaded machine (conftest.TIME_LIMIT)
-pytestmark = pytest.mark.time_limit(900)
+pytestmark = [pytest.mark.slow, pytest.mark.time_limit(900)]
 
 SERVED = os.path.join(ROOT, "notebooks")
 NOTEBOOKS = sorted(glob.glob(os.path.join(SERVED, "*.ipynb")) +
@@ -198,16 +197,15 @@ def read(path):
 
 def wait_for_token(proc, port, log_path):
     """The token from the URL the server prints, once the server answers with it."""
-    deadline = time.time() + SERVER_START_TIMEOUT
-    while time.time() < deadline:
+    def token():
         if proc.poll() is not None:
             pytest.fail("the Jupyter server exited (%s):\n%s" % (proc.returncode, read(log_path)))
         found = re.search(r"http://127\.0\.0\.1:%d/\S*\?token=([0-9a-f]+)" % port, read(log_path))
         if found and http_status(port, "/api/status?token=" + found.group(1)) == 200:
             return found.group(1)
-        time.sleep(0.5)
-    pytest.fail("no Jupyter server on port %d after %d s:\n%s" % (port, SERVER_START_TIMEOUT,
-                                                                    read(log_path)))
+        return None
+    return wait_for(token, "a Jupyter server answering on port %d" % port, SERVER_START_TIMEOUT,
+                    every=0.5)
 
 
 def http_status(port, path):

@@ -22,7 +22,7 @@ from nbclient.exceptions import CellExecutionError
 from conftest import ROOT
 
 # Every notebook run top to bottom in a kernel: minutes on a loaded machine (conftest.TIME_LIMIT)
-pytestmark = pytest.mark.time_limit(900)
+pytestmark = [pytest.mark.slow, pytest.mark.time_limit(900)]
 
 NOTEBOOKS = sorted(glob.glob(os.path.join(ROOT, "notebooks", "*.ipynb")))
 KERNEL = "tf-models-venv"

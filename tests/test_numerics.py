@@ -14,7 +14,7 @@ import pytest
 
 from conftest import toy_data
 from tf_models import activations, datasets, losses, models
-from tf_models.run import stopping
+from tf_models import stopping
 from tf_models.reference import deep as np_deep
 from tf_models.reference import logistic as np_logistic
 from tf_models.reference import shallow as np_shallow

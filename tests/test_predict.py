@@ -10,6 +10,8 @@ import pytest
 from conftest import assert_one_error_line, call_script, run_script
 from tf_models.run import cli
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 ITERATIONS = 200
 
 

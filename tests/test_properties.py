@@ -110,7 +110,7 @@ def problem_scales(model, activation, p, X):
         scales[db] = np.sum(D, axis=1, keepdims=True) / m
         D = Ws[l].T.dot(D)
     if model == "logistic":
-        scales["dw"], scales["db"] = scales["dw"].T, float(scales["db"])
+        scales["dw"], scales["db"] = scales["dw"].T, scales["db"].item()
     return scales
 
 

@@ -22,6 +22,8 @@ from conftest import (ROOT, CAT_TRAIN, assert_one_error_line, call_script, needs
                       run_script, start_script)
 from tf_models.run import params_io, rundir
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 
 def metrics_of(run_dir):
     with open(os.path.join(run_dir, "metrics.json")) as f:

@@ -6,6 +6,8 @@ import pytest
 
 from conftest import CAT_TEST, CAT_TRAIN, needs_catvnoncat, run_script
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 METRICS_KEYS = {"model", "backend", "dtype", "dataset", "layer_dims", "activation", "learning_rate",
                 "iterations", "seed", "costs", "final_cost", "train_accuracy", "test_accuracy",
                 "train_seconds", "versions"}

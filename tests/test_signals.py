@@ -17,7 +17,10 @@ import pytest
 from conftest import (CAT_TEST, CAT_TRAIN, ROOT, blocks, call_script, needs_catvnoncat, read_until,
                       send_signals, signals_when_printed, start_script, toy_data, wait_for)
 from tf_models import datasets, models
-from tf_models.run import params_io, rundir, stopping
+from tf_models import stopping
+from tf_models.run import endings, params_io, rundir
+
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
 
 STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
@@ -265,3 +268,19 @@ def test_every_script_holds_its_signals_from_its_first_import_and_exits_through_
     assert isinstance(call, ast.Call) and ast.dump(call.func).count("exit") == 1 and \
         "program" in ast.dump(call.func) and [ast.dump(a) for a in call.args] == \
         [ast.dump(ast.Name(id="main", ctx=ast.Load()))], name
+
+
+def test_a_ctrl_c_that_python_3_6_wraps_in_a_system_error_is_still_a_ctrl_c():
+    """Python 3.6 turns a KeyboardInterrupt raised while ``compile`` runs (a lazy import) into
+    "SystemError: ... returned a result with an error set", caused by it: the ending is 130, not a
+    bug's 1. A SystemError of its own stays a bug."""
+    def wrapped(cause):
+        try:
+            try:
+                raise cause
+            except BaseException as k:
+                raise SystemError("<built-in function compile> returned a result with an error set") from k
+        except SystemError as e:
+            return e
+    assert endings.ending(wrapped(KeyboardInterrupt("interrupted"))) == 130
+    assert endings.ending(wrapped(RuntimeError("boom"))) == 1

@@ -24,6 +24,8 @@ from tf_models.graphs.tfcompat import tf
 from urllib.parse import urlencode
 from urllib.request import urlopen
 
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
+
 SERVER_START_SECONDS = 120   # TensorBoard 2.x imports TensorFlow first: ~20 s on this machine
 ITERATIONS, EVERY = 300, 50
 

@@ -7,7 +7,10 @@ import os
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
 
 NOTICES = [
     "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",

@@ -10,6 +10,7 @@ The course's concepts, at the top:
     parameters    parameter layouts and their checks (course notation)
     updates       update rules: θ := θ − α dθ (1.2.2)
     gradcheck     gradient checking by centred differences
+    stopping      training stopped early without losing it: divergence (α too large), a stop request
     datasets      the built-in datasets (the flower, ...), generated or shipped: nothing downloaded
     plots         cost curves and decision boundaries
     estimators    the three models as scikit-learn classifiers

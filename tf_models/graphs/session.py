@@ -18,7 +18,7 @@ Costs follow the NumPy reference exactly: [i, J] for the parameters before updat
 """
 import time
 
-from tf_models.run import stopping
+from tf_models import stopping
 from tf_models.graphs.tfcompat import tf
 
 CHUNK_SECONDS = 0.5     # the longest a single Session.run of the "loop" mode should take
@@ -50,10 +50,10 @@ def train(model, sess, X, Y, training, on_record=None, hooks=None):
     ``training``: a checked settings.Training (its record interval and TF mode are used here).
     on_record(i, J, parameters) is called at each record with the parameters fetched there
     (NumPy arrays), as the NumPy loop does; what needs the session keeps it in its closure.
-    At each record the parameters are fetched with J and checked (tf_models.run.stopping): a blow-up
+    At each record the parameters are fetched with J and checked (tf_models.stopping): a blow-up
     raises ``Diverged`` with those of the previous record; Ctrl-C takes effect after the running
     Session.run and raises ``Interrupted`` with the parameters after the completed steps.
-    ``hooks``: the training run this loop trains for, or None (tf_models.run.stopping); it is
+    ``hooks``: the training run this loop trains for, or None (tf_models.stopping); it is
     offered every record and every chunk's end to keep its progress on disk.
     """
     num_iterations, record_every, mode = (training.num_iterations, training.record_every,

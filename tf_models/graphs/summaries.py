@@ -29,7 +29,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tf_models import models
 from tf_models.graphs.tfcompat import tf
 from tensorboard import version as _tensorboard_version  # noqa: E402 (after tfcompat)
 
@@ -136,8 +135,9 @@ def pr_curve(labels, probabilities, tag="test_set"):
                                num_thresholds=PR_THRESHOLDS)
 
 
-def boundary_png(model, activation, parameters, X, Y, title):
-    """The decision boundary of ``parameters`` over X (2, m) with Y, as a small PNG."""
+def boundary_png(predict, parameters, X, Y, title):
+    """The decision boundary of ``parameters`` over X (2, m) with Y, as a small PNG;
+    ``predict(parameters, P)`` gives the labels (1, k) of the points P (2, k)."""
     from tf_models import plots  # first: it selects matplotlib's Agg backend
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -145,7 +145,7 @@ def boundary_png(model, activation, parameters, X, Y, title):
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(111)
     plots.decision_boundary(
-        lambda P: models.predict(model, parameters, P, activation), X, Y,
+        lambda P: predict(parameters, P), X, Y,
         title=title, ax=ax, steps=BOUNDARY_GRID)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -163,12 +163,14 @@ class TensorBoardLogger(object):
     """
 
     def __init__(self, model, logdir, X_test=None, Y_test=None, steps=None, X_train=None,
-                 Y_train=None):
+                 Y_train=None, predict=None):
         self.model = model
+        self.predict = predict  # (parameters, X) -> labels, for the decision-boundary pictures
         self.test = None if X_test is None else (X_test, Y_test)
         steps = steps if steps is not None else []
         self.histogram_steps = spread(steps, HISTOGRAMS)
-        draw = X_train is not None and X_train.shape[0] == 2 and len(steps) > 0
+        draw = (predict is not None and X_train is not None and X_train.shape[0] == 2
+                and len(steps) > 0)
         self.image_steps = spread(steps, IMAGES) if draw else set()
         self.train_data = (X_train, Y_train)
         self.histogram_tensors = layer_tensors(model)
@@ -193,7 +195,7 @@ class TensorBoardLogger(object):
             self.train_writer.add_summary(histogram_summary(got["histograms"]), step)
         if "parameters" in got:
             X, Y = self.train_data
-            self.painter.draw(step, (m.name, m.activation, got["parameters"], X, Y,
+            self.painter.draw(step, (self.predict, got["parameters"], X, Y,
                                      "iteration %d" % step))
         if self.test is not None:
             self._record_test(sess, step)

@@ -222,7 +222,7 @@ def widget(settings=DEFAULTS):
 
 def _run_for_widget(settings, show):
     """play() for the Train button: the summary line, or the reason training stopped."""
-    from tf_models.run import stopping
+    from tf_models import stopping
     try:
         return summary(play(settings, show)[0])
     except stopping.Interrupted as e:

@@ -2,7 +2,7 @@
 update rule, gradient descent θ := θ − α dθ by default (``tf_models.updates``)."""
 import numpy as np
 
-from tf_models.run import stopping
+from tf_models import stopping
 from tf_models.updates import GradientDescent
 
 
@@ -22,11 +22,11 @@ def run(propagate, cost_of, X, Y, parameters, update, num_iterations, record_eve
     first iteration, then the multiples of ``record_every`` in the whole run). ``on_record(i, J, parameters)`` is called
     at each record. The caller's arrays are copied first, never modified. The inputs are trusted
     (``models.fit`` checks them). ``hooks``: the training run this loop trains for, or None
-    (see tf_models.run.stopping): it stops the loop and keeps its progress on disk.
+    (see tf_models.stopping): it stops the loop and keeps its progress on disk.
 
     Raises ``stopping.Diverged`` (a ValueError) when the cost or the parameters blow up, and
     ``stopping.Interrupted`` on Ctrl-C, each carrying the parameters to keep (see
-    tf_models.run.stopping). NumPy's overflow warnings are silenced inside the loop: finite
+    tf_models.stopping). NumPy's overflow warnings are silenced inside the loop: finite
     parameters never overflow, and a diverging step is reported by that check, in words.
     """
     parameters = {k: np.array(v, copy=True) if np.ndim(v) else v for k, v in parameters.items()}

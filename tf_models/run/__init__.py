@@ -8,7 +8,6 @@
     signals       SIGINT and SIGTERM handed to whoever answers them, and given back after
     endings       how a script ends: its answer to signals, one line and a status for every way
     transaction   one training run: its directory lock, phase, stop state, progress and ending
-    stopping      the training loops' guard: divergence, stop requests, progress on disk
     admission     what a run will spend, checked before it is spent (shapes, memory, float32)
     inputs        input files are regular files: a FIFO, a device, a directory refused at once
     rundir        run directories: created or claimed (a dead run's lock taken over), checkpoints
@@ -24,5 +23,5 @@
 
 Calls go one way: scripts → program, cli → config / execute → transaction, outputs, resume,
 rundir, params_io → ``tf_models.models`` and the course's modules. The course's training loops
-use ``stopping`` only, and get the run's transaction from their caller (``hooks``).
+import nothing from here: they get the run's transaction from their caller (``hooks``).
 """

@@ -40,7 +40,7 @@ def check_cast(ds, config):
     """ValueError naming the file when float32 cannot hold the data's values."""
     if config.dtype != "float32":
         return
-    limit = np.finfo(np.float32).max
+    limit = float(np.finfo(np.float32).max)  # a Python float: NumPy 2 would cast 1e39 to float32
     for X, where in ((ds.X_train, config.data or config.dataset),
                      (ds.X_test, config.test_data or config.data or config.dataset)):
         big = float(np.max(np.abs(X))) if X.size else 0.0

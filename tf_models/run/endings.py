@@ -86,6 +86,7 @@ def ending(e):
     """The one stderr line and exit status for an exception that ends a script."""
     if isinstance(e, SystemExit):
         raise e
+    e = _unwrapped(e)
     if isinstance(e, KeyboardInterrupt):  # stopping.Interrupted / signals.Stopped say the rest
         signum = getattr(e, "signum", None)
         console.warn("%s" % one_line(str(e) or signals.name(signum)))
@@ -99,6 +100,18 @@ def ending(e):
         raise e
     return fail("unexpected %s: %s (this is a bug: please report it; TF_MODELS_TRACEBACK=1 shows "
                 "the traceback)" % (type(e).__name__, str(e)[:500]), status=1)
+
+
+def _unwrapped(e):
+    """The stop request behind a SystemError, else ``e``. On Python 3.6 a signal answered while a
+    C function runs (``compile``, during a lazy import) comes out as "SystemError: <built-in
+    function ...> returned a result with an error set", caused by the KeyboardInterrupt our
+    handler raised: that is the Ctrl-C (or SIGTERM), not a bug."""
+    if isinstance(e, SystemError):
+        for cause in (e.__cause__, e.__context__):
+            if isinstance(cause, KeyboardInterrupt):
+                return cause
+    return e
 
 
 def fail(message, status=2):

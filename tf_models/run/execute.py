@@ -14,9 +14,9 @@ params.h5 and metrics.json first, the rest after, each failure contained.
 import os
 import time
 
-from tf_models import datasets, models
+from tf_models import datasets, models, stopping
 from tf_models.run import (admission, console, fingerprints, h5files, outputs, progress, resume,
-                           rundir, signals, stopping, transaction)
+                           rundir, signals, transaction)
 
 
 def load_data(config):
@@ -53,7 +53,8 @@ def train_logged(config, ds, parameters, run_dir, log, start=0, checkpoint=None,
     logger = outputs.Contained(failed, "TensorBoard event files", lambda: summaries.TensorBoardLogger(
         graph, run_dir, ds.X_test, ds.Y_test,
         summaries.record_steps(start, config.iterations, config.print_every),
-        ds.X_train, ds.Y_train))
+        ds.X_train, ds.Y_train,
+        predict=lambda p, X: models.predict(config.model, p, X, config.activation)))
     saves = outputs.Contained(failed, "checkpoint")
     with graph.graph.as_default():
         saver = tf.train.Saver(var_list=graph.parameters, max_to_keep=2, save_relative_paths=True)

@@ -17,7 +17,8 @@ untouched, then the run ends with 130 or 143; done — noted, and a success beco
 import os
 import time
 
-from tf_models.run import console, endings, outputs, rundir, signals, stopping
+from tf_models import stopping
+from tf_models.run import console, endings, outputs, rundir, signals
 
 
 class Run(endings.Script):
