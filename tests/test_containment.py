@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, wait_for
 from tf_models.learner.checker import containment, messages, sandbox
 from tf_models.learner.checker.sandbox import Sandbox
 
@@ -66,15 +66,6 @@ def processes_of(s):
         except (IOError, OSError, ValueError):
             pass
     return found
-
-
-def wait_for(condition, seconds=GENEROUS):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 # ---- what a check sees -----------------------------------------------------------------------
@@ -180,7 +171,7 @@ def test_a_bounded_fork_bomb_meets_the_process_limit_and_dies_with_its_check(box
                     os._exit(0)
         """)
     assert outcome.status == "error" and "Resource temporarily unavailable" in outcome.value, outcome
-    assert wait_for(lambda: sorted(processes_of(box)) == before), (before, processes_of(box))
+    wait_for(lambda: sorted(processes_of(box)) == before, "the fork bomb's processes to be gone", GENEROUS)
 
 
 @pytest.mark.parametrize("mode", ["namespaces", "processes"])
@@ -204,7 +195,7 @@ def test_a_check_past_its_deadline_is_killed_with_every_process_it_started(mode,
         """, timeout=2.0)
     assert outcome.status == "timeout", outcome
     assert time.monotonic() - started < 2.0 + sandbox.GRACE + 10, "the deadline was not kept"
-    assert wait_for(lambda: sorted(processes_of(s)) == before), (before, processes_of(s))
+    wait_for(lambda: sorted(processes_of(s)) == before, "every process of the check to be gone", GENEROUS)
 
 
 def test_a_check_cannot_stop_the_grader(box):
