@@ -29,7 +29,7 @@ def build_parser():
     p = cli.ArgumentParser(description=__doc__.splitlines()[0],
                            epilog="exit status: 0 the backends agree; 1 they do not; 2 bad input "
                                   "or a failed write; 130 Ctrl-C; 143 SIGTERM")
-    p.add_argument("--model", choices=settings.MODELS, required=True)
+    p.add_argument("--model", choices=models.MODELS, required=True)
     p.add_argument("--dtype", choices=settings.DTYPES, default="float64")
     p.add_argument("--iterations", type=cli.count_int, default=ITERATIONS)
     p.add_argument("--print-every", type=cli.count_int, default=PRINT_EVERY)

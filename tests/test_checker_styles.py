@@ -447,7 +447,7 @@ def assert_same_verdicts(path):
 
 # ---- the battery: each style on each original --------------------------------------------------
 def battery():
-    """(original, styles, saving, newline) of every variant: each style alone (the issue's on
+    """(original, styles, saving, newline) of every variant: each style alone (EVERY_ORIGINAL's on
     every original), each saving and each line ending on every original where it applies."""
     out = []
     others = [s for s in STYLES if s not in EVERY_ORIGINAL]

@@ -3,7 +3,6 @@
 Defined here once, without TensorFlow, so that the command line, the models, the graphs and the
 tests read the same tuples:
 
-    MODELS      logistic (1.2), shallow (1.3), deep (1.4)
     BACKENDS    tf (the TF1 graph), numpy (the NumPy reference)
     DTYPES      float32, float64
     TF_MODES    how the TF trainer runs its steps (graphs.session): loop, step, feed
@@ -18,7 +17,6 @@ import numbers
 
 import numpy as np
 
-MODELS = ("logistic", "shallow", "deep")
 BACKENDS = ("tf", "numpy")
 DTYPES = ("float32", "float64")
 TF_MODES = ("loop", "step", "feed")
@@ -28,7 +26,7 @@ class Training(collections.namedtuple(
         "Training", "model activation update num_iterations record_every mode")):
     """What a trainer needs, checked (build it with ``models.training``):
 
-    model           a name of MODELS
+    model           a name of models.MODELS
     activation      the hidden layers' g (None for logistic regression)
     update          the update rule, e.g. ``updates.GradientDescent(α)``: θ := θ − α dθ
     num_iterations  gradient-descent steps (≥ 1)

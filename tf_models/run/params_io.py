@@ -16,7 +16,6 @@ import numpy as np
 
 from tf_models import models, settings
 from tf_models.run import inputs
-from tf_models.settings import MODELS
 
 
 def atomic_write(path, write, exclusive=False, durable=True):
@@ -111,9 +110,9 @@ def load_params(path):
         except Exception as e:  # h5py's errors on a damaged file vary with the version
             raise ValueError("%s: could not read parameters (%s)"
                              % (path, (str(e).splitlines() or [type(e).__name__])[0]))
-    if attrs.get("model") not in MODELS:
+    if attrs.get("model") not in models.MODELS:
         raise ValueError("%s: not a parameter file of this project (attribute 'model' should be one "
-                         "of %s)" % (path, ", ".join(MODELS)))
+                         "of %s)" % (path, ", ".join(models.MODELS)))
     for name, value in parameters.items():
         if value.ndim == 0:
             parameters[name] = value.dtype.type(value)
