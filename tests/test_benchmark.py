@@ -116,3 +116,16 @@ def test_the_tf1_stacks_numpy_is_compared_with_the_modern_stacks_round_by_round(
     found = {name: value for name, value, _ in report.peer_ratios({"workloads": {"float64": entry}})}
     assert found["cat float64: NumPy pinned / NumPy modern per step <= 1.25"] == 1.1
     assert found["cat float64: TF modern / PyTorch per step <= 1"] == 0.5
+
+
+def test_the_class_benchmark_grades_its_class_and_prints_the_ratio():
+    """benchmarks/grade_class.py at a tiny size: it checks the gradebook itself (every planted file
+    failed, every correct one passed) and prints both timings and their ratio."""
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "grade_class.py"),
+                           "-n", "4", "--alone", "1"], cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE)
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert "grade_class.py, 4 files" in out and "2 with a planted mistake, all found" in out
+    ratio = float(out.rsplit("=", 1)[1])
+    assert ratio > 0
