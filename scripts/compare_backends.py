@@ -65,8 +65,7 @@ def _compare(argv):
         on_row=lambda row: console.say(compare_backends.format_row(row)))
     console.say(compare_backends.summary(result))
     cli.write_figure(out, lambda tmp: compare_backends.plot(
-        result, tmp, "NumPy vs TensorFlow: %s, %s" % (args.model, args.dtype)))
-    console.say("plot: %s" % out)
+        result, tmp, "NumPy vs TensorFlow: %s, %s" % (args.model, args.dtype)), label="plot")
     return 0 if result.ok else 1
 
 

@@ -28,7 +28,6 @@ def _demo(argv):
         console.say("%-11s %22.2e %22.2e" % (name, np.max(np.abs(ours[name][0] - theirs[name][0])),
                                       np.max(np.abs(ours[name][1] - theirs[name][1]))))
     cli.write_figure(args.out, lambda tmp: activation_functions.plot_activations(z, tmp))
-    console.say("figure: %s" % args.out)
     return 0
 
 

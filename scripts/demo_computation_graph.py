@@ -30,7 +30,6 @@ def _demo(argv):
         console.say("(!) the text's value (ERRATA 2); the chain rule gives dJ/dc = dJ/du · du/dc = 3 · b = %g"
               % result["hand"]["dJ/dc"])
     cli.write_figure(args.out, lambda tmp: computation_graph.plot_computation_graph(result, tmp))
-    console.say("figure: %s" % args.out)
     return 0
 
 

@@ -33,7 +33,6 @@ def _demo(argv):
         console.say("%5d %10.4f %10.3f %10.3f" % (run["n_h"], run["costs"][-1][1], run["train_accuracy"],
                                            run["test_accuracy"]))
     cli.write_figure(args.out, lambda tmp: hidden_units.plot_hidden_units(ds, runs, path=tmp))
-    console.say("figure: %s" % args.out)
     return 0
 
 

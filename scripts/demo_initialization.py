@@ -39,7 +39,6 @@ def _demo(argv):
         results.append(r)
         titles.append(title)
     cli.write_figure(args.out, lambda tmp: initialization.plot_initialization(results, titles, tmp))
-    console.say("figure: %s" % args.out)
     return 0
 
 

@@ -35,7 +35,6 @@ def _demo(argv):
         console.say("%8g %10.4f %10.4f %10.4f %10.3f  %s" % (alpha, J[0], max(J), J[-1],
                                                       r["test_accuracy"], r["status"]))
     cli.write_figure(args.out, lambda tmp: learning_rate.plot_learning_rates(results, tmp))
-    console.say("figure: %s" % args.out)
     return 0
 
 

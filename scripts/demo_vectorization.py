@@ -45,7 +45,6 @@ def _demo(argv):
         ", ".join("%.12f" % step["costs"][k] for k in vectorization.METHODS)))
 
     cli.write_figure(args.out, lambda tmp: vectorization.plot_vectorization(dot, step, tmp))
-    console.say("figure: %s" % args.out)
     return 0
 
 

@@ -38,10 +38,12 @@ class ArgumentParser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def write_figure(path, draw):
-    """draw(tmp_path) then rename: the picture appears whole or not at all."""
+def write_figure(path, draw, label="figure"):
+    """draw(tmp_path) then rename, so the picture appears whole or not at all; then say
+    "label: path"."""
     from tf_models.run import params_io
     params_io.atomic_write(path, draw)
+    console.say("%s: %s" % (label, path))
 
 
 def demo_parser(doc, out):
