@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, assert_one_error_line, run_script
 from tf_models.learner.checker import check_file, loader
 
 pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
@@ -626,16 +626,15 @@ def test_statements_are_cut_by_their_tokens(tmp_path):
 
 
 # ---- the script: encodings in, verdicts out; an undecodable file refused in one line ----------
-def run_script(path):
-    return subprocess.Popen([sys.executable, SCRIPT, path, "--timeout", str(TIMEOUT)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+def check_mine(path):
+    return run_script("check_mine", path, "--timeout", TIMEOUT)
 
 
 @pytest.mark.parametrize("saving", ["gbk coding line", "BOM"])
 def test_script_prints_verdicts_for_gbk_and_bom_files(saving, tmp_path):
     path = write_variant("correct_shallow.py", [], saving, "CRLF", str(tmp_path), "s")
-    out, err = run_script(path).communicate(timeout=300)
-    lines = out.decode("utf-8").splitlines()
+    _, out, err = check_mine(path)
+    lines = out.splitlines()
     assert "PASS  shallow.backward_propagation" in lines and lines[-1] == "8 of 8 functions pass", err
 
 
@@ -651,11 +650,7 @@ def test_script_refuses_a_file_that_is_not_text_in_its_encoding_in_one_line(cont
     path = str(tmp_path / "mine.py")
     with open(path, "wb") as f:
         f.write(content)
-    p = run_script(path)
-    out, err = p.communicate(timeout=120)
-    err = err.decode("utf-8").strip()
-    assert p.returncode == 2 and err.startswith("error:") and len(err.splitlines()) == 1, err
-    assert words in err
+    assert_one_error_line(*check_mine(path)[::2], words)
 
 
 def test_a_notebook_that_is_not_utf8_is_refused_in_one_line(tmp_path):
@@ -664,6 +659,4 @@ def test_a_notebook_that_is_not_utf8_is_refused_in_one_line(tmp_path):
     path = str(tmp_path / "mine.ipynb")
     with open(path, "wb") as f:
         f.write(text.replace("# the course's data file", "# le fichier de donn\u00e9es").encode("latin-1"))
-    p = run_script(path)
-    err = p.communicate(timeout=120)[1].decode("utf-8").strip()
-    assert p.returncode == 2 and "is not UTF-8" in err and len(err.splitlines()) == 1, err
+    assert_one_error_line(*check_mine(path)[::2], "is not UTF-8")

@@ -19,7 +19,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, assert_one_error_line
 from test_checker import FILES, PLANTED, plant
 from tf_models.learner.checker import diagnose, messages, submissions
 from tf_models.learner.checker.containment import SANDBOX_UID
@@ -300,10 +300,6 @@ def test_a_line_per_graded_submission_when_not_on_a_terminal(planted):
 
 # ---- input, output folder, interruption ---------------------------------------------------------
 
-def one_error_line(status, err, words):
-    assert status == 2 and err.startswith("error:") and len(err.strip().splitlines()) == 1 and words in err, err
-
-
 @pytest.mark.parametrize("setup, args, words", [
     (None, ["missing.py"], "no such file or folder"),
     ("notes.txt", ["notes.txt"], "is not a .py, .ipynb or .zip file"),
@@ -328,7 +324,7 @@ def test_bad_input_is_one_error_line_exit_2_and_writes_nothing(tmp_path, setup, 
             (tmp_path / setup).write_text(f.read())
     (tmp_path / "tmp").mkdir()
     status, _, err = finish(grade_class(*(args + ["--out", "grades"]), tmp=tmp_path / "tmp", cwd=str(tmp_path)))
-    one_error_line(status, err, words)
+    assert_one_error_line(status, err, words)
     assert not os.path.exists(str(tmp_path / "grades"))
 
 
@@ -338,11 +334,11 @@ def test_an_existing_folder_with_files_is_refused_and_left_as_it_was(tmp_path):
     (out / "notes.md").write_text("mine")
     (tmp_path / "tmp").mkdir()
     status, _, err = finish(grade_class(CORRECT, "--out", out, tmp=tmp_path / "tmp"))
-    one_error_line(status, err, "is not empty")
+    assert_one_error_line(status, err, "is not empty")
     assert os.listdir(str(out)) == ["notes.md"] and (out / "notes.md").read_text() == "mine"
     (tmp_path / "file").write_text("x")
     status, _, err = finish(grade_class(CORRECT, "--out", tmp_path / "file", tmp=tmp_path / "tmp"))
-    one_error_line(status, err, "is not a folder")
+    assert_one_error_line(status, err, "is not a folder")
 
 
 def test_an_empty_folder_is_taken_and_a_second_run_into_it_is_refused(tmp_path):
@@ -353,7 +349,7 @@ def test_an_empty_folder_is_taken_and_a_second_run_into_it_is_refused(tmp_path):
     while not os.listdir(str(out)) and first.poll() is None:  # the first run claims it with a lock file
         time.sleep(0.01)
     status, _, err = finish(grade_class(CORRECT, "--out", out, tmp=tmp_path / "tmp"))
-    one_error_line(status, err, "is not empty")
+    assert_one_error_line(status, err, "is not empty")
     assert finish(first)[0] == 0
     assert sorted(os.listdir(str(out))) == ["feedback", "gradebook.csv", "mistakes.png", "summary.md"]
 

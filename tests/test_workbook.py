@@ -20,7 +20,6 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ import numpy as np
 import pytest
 
 from bad_inputs import course_h5
-from conftest import ROOT, load_script, needs_catvnoncat
+from conftest import ROOT, assert_one_error_line, load_script, needs_catvnoncat, run_script
 from test_checker import FILES, PLANTED
 from test_notebooks import execute
 from tf_models.exercises import shallow
@@ -39,7 +38,6 @@ from tf_models.learner.checker import check_file, report, specs
 from tf_models.learner.checker.grade import Result
 
 WORKBOOK = os.path.join(ROOT, "notebooks", "workbook")
-SCRIPT = os.path.join(ROOT, "scripts", "make_workbook.py")
 SECTIONS = {"1.2_logistic_regression.ipynb": "logistic", "1.3_one_hidden_layer.ipynb": "shallow",
             "1.4_deep_network.ipynb": "deep"}
 LANGS = ("en", "zh-CN")
@@ -137,16 +135,8 @@ def summary(text, lang):
 
 # -- scripts/make_workbook.py ----------------------------------------------------------------------
 
-def run_script(*args, **env):
-    return subprocess.run([sys.executable, SCRIPT] + list(args), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, env=dict(os.environ, **env), cwd=ROOT)
-
-
-def error_line(p):
-    err = p.stderr.decode("utf-8").strip()
-    assert p.returncode == 2 and err.startswith("error:") and len(err.splitlines()) == 1, err
-    assert "Traceback" not in err
-    return err
+def run_maker(*args, **env):
+    return run_script("make_workbook", *args, env=env)
 
 
 def test_the_committed_student_notebooks_are_their_sources_stripped(capsys):
@@ -185,14 +175,14 @@ def test_a_changed_source_makes_its_student_stale_and_a_run_rewrites_it(tmp_path
     folder = copy_workbook(tmp_path)
     source_path = os.path.join(folder, "en-solved", "1.3_one_hidden_layer.ipynb")
     edit_json(source_path, lambda nb: nb["cells"][0]["source"].append("\nA sentence added to the source."))
-    p = run_script("--check", "--workbook", folder)
-    out = p.stdout.decode("utf-8")
-    assert p.returncode == 1 and out.count("stale:") == 1 and "en/1.3_one_hidden_layer.ipynb" in out, out
-    p = run_script("--workbook", folder)
-    assert p.returncode == 0, p.stderr
+    p = run_maker("--check", "--workbook", folder)
+    out = p.out
+    assert p.status == 1 and out.count("stale:") == 1 and "en/1.3_one_hidden_layer.ipynb" in out, out
+    p = run_maker("--workbook", folder)
+    assert p.status == 0, p.err
     with io.open(os.path.join(folder, "en", "1.3_one_hidden_layer.ipynb"), encoding="utf-8") as f:
         assert "A sentence added to the source." in f.read()
-    assert run_script("--check", "--workbook", folder).returncode == 0
+    assert run_maker("--check", "--workbook", folder).status == 0
 
 
 def test_a_learner_work_is_never_overwritten_without_force(tmp_path):
@@ -208,12 +198,12 @@ def test_a_learner_work_is_never_overwritten_without_force(tmp_path):
               lambda nb: nb["cells"][0]["source"].append("\nChanged."))
     with open(student, "rb") as f:
         learners = f.read()
-    err = error_line(run_script("--workbook", folder))
+    err = assert_one_error_line(*run_maker("--workbook", folder)[::2])
     assert "holds a learner's work" in err and "layer-sizes" in err and "--force" in err
     with open(student, "rb") as f:
         assert f.read() == learners
-    assert run_script("--workbook", folder, "--force").returncode == 0
-    assert run_script("--check", "--workbook", folder).returncode == 0
+    assert run_maker("--workbook", folder, "--force").status == 0
+    assert run_maker("--check", "--workbook", folder).status == 0
 
 
 @pytest.mark.parametrize("content, words", [
@@ -227,13 +217,13 @@ def test_a_bad_source_is_one_error_line(tmp_path, content, words):
     (folder / "en-solved").mkdir(parents=True)
     if content is not None:
         (folder / "en-solved" / "1.9_x.ipynb").write_text(content)
-    assert words in error_line(run_script("--workbook", str(folder)))
+    assert_one_error_line(*run_maker("--workbook", str(folder))[::2], words)
     assert not (folder / "en").exists()
 
 
 def test_help_under_an_ascii_locale():
-    p = run_script("--help", LC_ALL="C", LANG="C")
-    assert p.returncode == 0 and b"--check" in p.stdout and b"exit status" in p.stdout
+    p = run_maker("--help", LC_ALL="C", LANG="C")
+    assert p.status == 0 and "--check" in p.out and "exit status" in p.out
 
 
 # -- the notebooks' structure ----------------------------------------------------------------------
@@ -498,17 +488,14 @@ def test_report_lines_put_the_chinese_first_in_a_chinese_notebook():
 
 @pytest.mark.parametrize("name", sorted(SECTIONS))
 def test_check_mine_says_not_done_on_a_student_notebook_and_passes_the_solved_one(name):
-    script = os.path.join(ROOT, "scripts", "check_mine.py")
-    p = subprocess.run([sys.executable, script, notebook_path(name, "en")], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, cwd=ROOT)
-    out = p.stdout.decode("utf-8")
-    assert p.returncode == 1 and p.stderr == b"", p.stderr
+    p = run_script("check_mine", notebook_path(name, "en"))
+    out = p.out
+    assert p.status == 1 and p.err == "", p.err
     for function in graded_names(name):
         line = next(l for l in out.splitlines() if l.startswith("FAIL  %s.%s:" % (SECTIONS[name], function)))
         assert "not done yet" in line
-    p = subprocess.run([sys.executable, script, notebook_path(name, "zh-CN", solved=True)],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-    assert p.returncode == 0 and "FAIL" not in p.stdout.decode("utf-8"), p.stdout
+    p = run_script("check_mine", notebook_path(name, "zh-CN", solved=True))
+    assert p.status == 0 and "FAIL" not in p.out, p.out
 
 
 # -- the notebooks, run top to bottom ----------------------------------------------------------------
