@@ -15,13 +15,17 @@ missing; 2 bad input (a source that is not a notebook, unbalanced markers, work 
 failed write;
 130 Ctrl-C; 143 SIGTERM.
 """
-import io
-import json
-import os
-import re
-import sys
+from tf_models.run import program
 
-from tf_models.run import cli, console, params_io
+if __name__ == "__main__":
+    program.begin()  # SIGINT and SIGTERM wait for the script's answer (tf_models/run/program.py)
+
+import io  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+
+from tf_models.run import cli, console, params_io  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKBOOK = os.path.join(ROOT, "notebooks", "workbook")
@@ -137,6 +141,10 @@ def holds_work(path, solution_ids):
 
 
 def main(argv=None):
+    return cli.run(_make, argv)
+
+
+def _make(argv):
     args = build_parser().parse_args(argv)
     workbook = os.path.abspath(args.workbook)
     generated = generate(workbook)
@@ -209,4 +217,4 @@ def _lines(text):
 
 
 if __name__ == "__main__":
-    sys.exit(cli.run(main))
+    program.exit(main)
