@@ -21,6 +21,8 @@ from conftest import ROOT, wait_for
 from tf_models.learner.checker import containment, messages, sandbox
 from tf_models.learner.checker.sandbox import Sandbox
 
+pytestmark = pytest.mark.slow  # every test starts sandboxed processes: not in the fast run
+
 GENEROUS = 30.0  # seconds for a check that is not about its deadline (a loaded machine is slow)
 
 

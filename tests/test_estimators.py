@@ -163,6 +163,7 @@ def test_random_state_picks_the_starting_weights():
 @pytest.mark.parametrize("settings", [{}, dict(backend="numpy", num_iterations=1000)],
                          ids=["defaults-tf", "numpy-1000"])
 @pytest.mark.time_limit(600)
+@pytest.mark.slow  # five folds of the course's full training
 def test_cross_validation_in_a_pipeline_on_breast_cancer(settings):
     """The default shallow network (TF, n_h = 4, tanh, α = 1.2, 10000 iterations), standardized;
     and the NumPy backend, with fewer iterations to keep the test quick (the parity test above

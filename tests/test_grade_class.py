@@ -24,6 +24,8 @@ from test_checker import FILES, PLANTED, plant
 from tf_models.learner.checker import diagnose, messages, submissions
 from tf_models.learner.checker.containment import SANDBOX_UID
 
+pytestmark = pytest.mark.slow  # every test starts sandboxed processes: not in the fast run
+
 SCRIPT = os.path.join(ROOT, "scripts", "grade_class.py")
 CORRECT = os.path.join(FILES, "correct_shallow.py")
 PREDICT = "def predict(parameters, X):\n"

@@ -37,6 +37,7 @@ from tf_models.learner import workbook
 from tf_models.learner.checker import check_file, report, specs
 from tf_models.learner.checker.grade import Result
 
+SLOW = pytest.mark.slow  # runs a kernel, a sandbox or a script: not in the fast run (-m "not slow")
 WORKBOOK = os.path.join(ROOT, "notebooks", "workbook")
 SECTIONS = {"1.2_logistic_regression.ipynb": "logistic", "1.3_one_hidden_layer.ipynb": "shallow",
             "1.4_deep_network.ipynb": "deep"}
@@ -330,6 +331,7 @@ def with_backward(planted):
     return SHALLOW_CELLS + [cell]
 
 
+@SLOW
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_check_passes_names_the_mistake_or_says_not_done_in_one_line(lang):
     check, out = checker(with_backward(planted=True), lang)
@@ -387,6 +389,7 @@ def test_outside_a_kernel_the_history_is_none():
     assert workbook.executed_cells() is None
 
 
+@SLOW
 def test_a_hang_or_a_crash_ends_the_child_only():
     cells = ["import os", "def predict(parameters, X):\n    while True:\n        pass",
              "def layer_sizes(X, Y):\n    os._exit(3)"]
@@ -486,6 +489,7 @@ def test_report_lines_put_the_chinese_first_in_a_chinese_notebook():
 
 # -- check_mine.py on the workbook -----------------------------------------------------------------
 
+@SLOW
 @pytest.mark.parametrize("name", sorted(SECTIONS))
 def test_check_mine_says_not_done_on_a_student_notebook_and_passes_the_solved_one(name):
     p = run_script("check_mine", notebook_path(name, "en"))
@@ -500,6 +504,7 @@ def test_check_mine_says_not_done_on_a_student_notebook_and_passes_the_solved_on
 
 # -- the notebooks, run top to bottom ----------------------------------------------------------------
 
+@SLOW
 @pytest.mark.parametrize("name, lang", CASES, ids=IDS)
 def test_a_solved_notebook_runs_and_every_check_says_pass(name, lang, tmp_path):
     nb = run_notebook(read(notebook_path(name, lang, True)), name, lang, tmp_path)
@@ -520,6 +525,7 @@ def test_a_solved_notebook_runs_and_every_check_says_pass(name, lang, tmp_path):
             cats.startswith("已跳过：") and len(cats.splitlines()) == 1
 
 
+@SLOW
 @pytest.mark.parametrize("name, lang", CASES, ids=IDS)
 def test_a_student_notebook_runs_top_to_bottom_saying_what_is_not_done(name, lang, tmp_path):
     nb = run_notebook(read(notebook_path(name, lang)), name, lang, tmp_path)
@@ -576,6 +582,7 @@ def filled(name, lang):
     return nb
 
 
+@SLOW
 @pytest.mark.parametrize("name, lang", CASES, ids=IDS)
 def test_a_notebook_filled_with_a_correct_solution_written_elsewhere_passes(name, lang, tmp_path):
     nb = run_notebook(filled(name, lang), name, lang, tmp_path)
@@ -585,6 +592,7 @@ def test_a_notebook_filled_with_a_correct_solution_written_elsewhere_passes(name
     assert passed == total >= len(graded_names(name))
 
 
+@SLOW
 @pytest.mark.parametrize("lang", LANGS)
 def test_erratum_3_planted_in_the_filled_notebook_is_named(lang):
     nb = filled("1.3_one_hidden_layer.ipynb", lang)
@@ -602,6 +610,7 @@ def test_erratum_3_planted_in_the_filled_notebook_is_named(lang):
 
 # -- data: the cat files when present, the published compute_cost vectors ----------------------------
 
+@SLOW
 @needs_catvnoncat()
 def test_the_cat_step_runs_on_the_course_files_from_its_default_folder():
     nb = read(notebook_path("1.4_deep_network.ipynb", "en", solved=True))
@@ -614,6 +623,7 @@ def test_the_cat_step_runs_on_the_course_files_from_its_default_folder():
     assert "X_train (12288, 209), X_test (12288, 50)" in text and "test  accuracy" in text, text
 
 
+@SLOW
 def test_cat_files_that_are_not_in_the_course_layout_are_one_skip_line(tmp_path):
     folder = tmp_path / "cats"
     folder.mkdir()
