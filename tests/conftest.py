@@ -14,8 +14,10 @@ import contextlib
 import faulthandler
 import importlib.util
 import io
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -325,3 +327,16 @@ def assert_one_error_line(status, err, *words, **kw):
     for w in words:
         assert w in lines[-1], "%r not in %s" % (w, lines[-1])
     return lines[-1]
+
+
+def metrics_of(run_dir):
+    """A run directory's metrics.json, read."""
+    with open(os.path.join(run_dir, "metrics.json")) as f:
+        return json.load(f)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

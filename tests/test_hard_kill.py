@@ -6,7 +6,6 @@ run (float64, to rounding). The lock a killed run leaves is recognised as dead a
 a live one still refuses a second run (exit 2).
 """
 import fcntl
-import json
 import os
 import signal
 import subprocess
@@ -15,18 +14,13 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import (assert_one_error_line, call_script, run_script, signals_when_printed,
+from conftest import (metrics_of, assert_one_error_line, call_script, run_script, signals_when_printed,
                       start_script, wait_for)
 from tf_models.run import params_io, rundir
 
 pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
 
 N = 30000  # iterations of the shallow network on the flower: a few seconds with either backend
-
-
-def metrics_of(run_dir):
-    with open(os.path.join(run_dir, "metrics.json")) as f:
-        return json.load(f)
 
 
 def progress_of(run_dir):

@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from conftest import ROOT, wait_for
+from conftest import ROOT, free_port, wait_for
 from test_checker import PLANTED
 from test_workbook import correct_solution
 
@@ -60,13 +59,6 @@ def this_stack():
     if name.startswith(".venv-"):
         return name[len(".venv-"):]
     return {(3, 6): "pinned", (3, 7): "tf1"}.get(sys.version_info[:2], "modern")
-
-
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def descendants(pid):

@@ -18,16 +18,11 @@ import numpy as np
 import pytest
 
 from bad_inputs import course_h5
-from conftest import (ROOT, CAT_TRAIN, assert_one_error_line, call_script, needs_catvnoncat,
+from conftest import (metrics_of, ROOT, CAT_TRAIN, assert_one_error_line, call_script, needs_catvnoncat,
                       run_script, start_script)
 from tf_models.run import params_io, rundir
 
 pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
-
-
-def metrics_of(run_dir):
-    with open(os.path.join(run_dir, "metrics.json")) as f:
-        return json.load(f)
 
 
 def limit(**limits):

@@ -7,14 +7,13 @@ holds, never a guessed delay. Checked against README "Exit statuses and what a r
 130 after SIGINT, 143 after SIGTERM, the parameters so far saved, metrics.json marked.
 """
 import ast
-import json
 import os
 import signal
 
 import numpy as np
 import pytest
 
-from conftest import (CAT_TEST, CAT_TRAIN, ROOT, blocks, call_script, needs_catvnoncat, read_until,
+from conftest import (metrics_of, CAT_TEST, CAT_TRAIN, ROOT, blocks, call_script, needs_catvnoncat, read_until,
                       send_signals, signals_when_printed, start_script, toy_data, wait_for)
 from tf_models import datasets, models
 from tf_models import stopping
@@ -23,11 +22,6 @@ from tf_models.run import endings, params_io, rundir
 pytestmark = pytest.mark.slow  # starts processes: not in the fast run (-m "not slow")
 
 STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
-
-
-def metrics_of(run_dir):
-    with open(os.path.join(run_dir, "metrics.json")) as f:
-        return json.load(f)
 
 
 def finish(proc):

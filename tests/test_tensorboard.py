@@ -8,7 +8,6 @@
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections import defaultdict
@@ -16,7 +15,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from conftest import ROOT, wait_for
+from conftest import ROOT, free_port, wait_for
 from tf_models.run import cli
 from tf_models.graphs import summaries
 from tf_models.graphs.tfcompat import tf
@@ -184,14 +183,6 @@ def test_spread_keeps_first_and_last():
 
 
 # ---- a real TensorBoard server -------------------------------------------------------------------
-
-def free_port():
-    """A free TCP port on the loopback interface."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def get_json(port, path, **query):
