@@ -129,3 +129,15 @@ def test_the_class_benchmark_grades_its_class_and_prints_the_ratio():
     assert "grade_class.py, 4 files" in out and "2 with a planted mistake, all found" in out
     ratio = float(out.rsplit("=", 1)[1])
     assert ratio > 0
+
+
+def test_the_hard_kill_benchmark_resumes_to_the_unbroken_run():
+    """benchmarks/hard_kill.py on the main job, short: the killed run resumed to completion and
+    ended on the unbroken run's parameters (float64, to 1e-9 relative)."""
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks", "hard_kill.py"), "--jobs",
+                           "main", "--seconds", "3", "--kill-at", "1.5"], cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    row = next(line for line in out.splitlines() if line.startswith("main "))
+    assert "resumed: completed" in row and float(row.rsplit(" ", 1)[1]) <= 1e-9, row
