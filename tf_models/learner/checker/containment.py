@@ -54,6 +54,7 @@ UNCONTAINED = {  # what the "processes" way leaves open, said once in every repo
 }
 
 _LIBC = []
+UNDER_TMP = "/.under-tmp"  # in the view: a second binding of each kept path under /tmp
 
 
 def libc():
@@ -128,7 +129,8 @@ def build_view(new_root, keep, hide):
     read-only bind mounts of the system directories and of ``keep`` (paths that exist), with an
     empty directory over each path of ``hide`` that falls inside them, /dev's harmless devices,
     and an empty /tmp (the mount point of ``private_tmp``). The old root is detached: no path
-    leads back to the rest of the file system."""
+    leads back to the rest of the file system. Returns the kept paths under /tmp (for
+    ``private_tmp``)."""
     mount("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755")
     paths = _outermost([p for p in list(SYSTEM_PATHS) + list(keep) if os.path.lexists(p)])
     for path in paths:
@@ -140,14 +142,22 @@ def build_view(new_root, keep, hide):
     for name in DEVICES:
         if os.path.exists("/dev/" + name):
             _bind_read_only("/dev/" + name, new_root + "/dev/" + name, devices=True)
+    # A kept path under /tmp (a project cloned there, with its environment) would be hidden by
+    # each check's private /tmp: a second binding of it, outside /tmp, lets private_tmp put it back.
+    under_tmp = [p for p in paths if _inside(p, "/tmp")]
+    for i, path in enumerate(under_tmp):
+        if not os.path.islink(path):
+            _bind_read_only(new_root + path, "%s%s/%d" % (new_root, UNDER_TMP, i))
     for name in ("tmp", ".old"):
-        os.mkdir(os.path.join(new_root, name), 0o755)
+        if not os.path.isdir(os.path.join(new_root, name)):
+            os.mkdir(os.path.join(new_root, name), 0o755)
     _check(libc().syscall(ctypes.c_long(SYS_PIVOT_ROOT[platform.machine()]), new_root.encode(),
                           (new_root + "/.old").encode()), "pivot_root")
     os.chdir("/")
     _check(libc().umount2(b"/.old", ctypes.c_int(MNT_DETACH)), "umount the old root")
     os.rmdir("/.old")
     mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    return under_tmp
 
 
 def _outermost(paths):
@@ -192,13 +202,21 @@ def _locked_flags(path):
     return sum(ms for st, ms in pairs if f & st)
 
 
-def private_tmp(files, size_mb, owner):
+def private_tmp(files, size_mb, owner, under_tmp=()):
     """In a new mount namespace (and a new PID namespace for the next child): a fresh tmpfs of
     ``size_mb`` on /tmp holding /tmp/work (empty, writable by ``owner``, the working directory)
-    and /tmp/submission with ``files`` ({name: bytes}), read-only."""
+    and /tmp/submission with ``files`` ({name: bytes}), read-only; and ``under_tmp``, the view's
+    kept paths under /tmp (build_view), read-only where they were."""
     unshare(CLONE_NEWNS | CLONE_NEWPID)
+    links = {p: os.readlink(p) for p in under_tmp if os.path.islink(p)}
     mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
           "size=%dm,nr_inodes=4096,mode=0755" % size_mb)
+    for i, path in enumerate(under_tmp):
+        if path in links:
+            _make_parents(os.path.dirname(path))
+            os.symlink(links[path], path)
+        else:
+            _bind_read_only("%s/%d" % (UNDER_TMP, i), path)
     write_files("/tmp/submission", files)
     mount("/tmp/submission", "/tmp/submission", None, MS_BIND)
     mount(None, "/tmp/submission", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)

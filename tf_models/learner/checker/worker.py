@@ -69,7 +69,7 @@ def main(argv):
         _send(control, {"error": "the sandbox could not be prepared: %s: %s" % (type(e).__name__, e)})
         os._exit(3)
     _send(control, ready)
-    Worker(settings, control, ready["address_space"]).serve()
+    Worker(dict(settings, under_tmp=ready["under_tmp"]), control, ready["address_space"]).serve()
 
 
 def _prepare(settings):
@@ -88,9 +88,11 @@ def _prepare(settings):
     if settings["mode"] == "namespaces":
         keep = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix]
         keep += [p for p in sys.path if p and os.path.isdir(p) and not _hidden(p, settings["hide"])]
-        containment.build_view(settings["new_root"], keep, settings["hide"])
+        under_tmp = containment.build_view(settings["new_root"], keep, settings["hide"])
+    else:
+        under_tmp = []
     return {"mode": settings["mode"], "address_space": address_space, "preload_failed": failed,
-            "python": sys.version.split()[0]}
+            "python": sys.version.split()[0], "under_tmp": under_tmp}
 
 
 def _address_space():
@@ -174,7 +176,7 @@ class Runner(object):
         root = os.geteuid() == 0 and self.worker.settings["sandbox_uid"] is not None
         owner = self.worker.settings["sandbox_uid"] if root else None
         if self.worker.namespaces:
-            work = containment.private_tmp(files, self.limits["tmp_mb"], owner)
+            work = containment.private_tmp(files, self.limits["tmp_mb"], owner, self.worker.settings["under_tmp"])
             submission = "/tmp/submission"
         else:
             containment.become_subreaper()
