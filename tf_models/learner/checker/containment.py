@@ -217,6 +217,8 @@ def private_tmp(files, size_mb, owner, under_tmp=()):
             os.symlink(links[path], path)
         else:
             _bind_read_only("%s/%d" % (UNDER_TMP, i), path)
+            _check(libc().umount2(("%s/%d" % (UNDER_TMP, i)).encode(), ctypes.c_int(MNT_DETACH)),
+                   "umount the second binding")  # in this check's namespace only: an empty folder
     write_files("/tmp/submission", files)
     mount("/tmp/submission", "/tmp/submission", None, MS_BIND)
     mount(None, "/tmp/submission", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
