@@ -226,6 +226,21 @@ def start_script(name, *args, **options):
 
 
 @pytest.fixture(autouse=True)
+def _python_answers_ctrl_c():
+    """Each test starts with Python's own answer to SIGINT (KeyboardInterrupt), as in an
+    interpreter or a notebook, also when the test run itself was started with SIGINT ignored
+    (a background job of a script, nohup, some CI runners: Python then keeps it ignored, and the
+    library leaves an ignored SIGINT alone). The tests that press Ctrl-C in their own process
+    rely on it; the disposition the run had is put back after each test."""
+    before = signal.getsignal(signal.SIGINT)
+    if before is not signal.default_int_handler:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    if before is not None:  # None: a handler set outside Python, which cannot be put back
+        signal.signal(signal.SIGINT, before)
+
+
+@pytest.fixture(autouse=True)
 def _no_script_left():
     yield
     while _STARTED:
