@@ -90,6 +90,17 @@ def largest_relative_difference(a_dir, b_dir):
     return max(float(np.max(np.abs(a[k] - b[k]) / np.maximum(np.abs(b[k]), 1e-300))) for k in b)
 
 
+def iterations_for(seconds, name, flags, data, short, folder):
+    """The iterations of a run of about ``seconds`` of training, from two short runs."""
+    took = []
+    for k in (short, 3 * short):  # the difference leaves out what a run spends besides its steps
+        run(script(name, flags, data, "--iterations", k, "--run-dir", os.path.join(folder, "short%d" % k)))
+        took.append(metrics_of(os.path.join(folder, "short%d" % k))["train_seconds"])
+    # On a busy machine the difference is noise: never more than 10 times the whole short run's rate.
+    per_step = max(took[1] - took[0], took[1] / 10.0) / (2 * short)
+    return max(short, int(round(seconds / per_step / 100.0)) * 100)
+
+
 def measure(job, args, base):
     name, flags, short = JOBS[job]
     data = []
@@ -97,12 +108,7 @@ def measure(job, args, base):
         data = ["--data", os.path.join(args.cats, "train_catvnoncat.h5"),
                 "--test-data", os.path.join(args.cats, "test_catvnoncat.h5")]
     folder = os.path.join(base, job)
-    took = []
-    for k in (short, 3 * short):  # the difference leaves out what a run spends besides its steps
-        run(script(name, flags, data, "--iterations", k, "--run-dir", os.path.join(folder, "short%d" % k)))
-        took.append(metrics_of(os.path.join(folder, "short%d" % k))["train_seconds"])
-    per_step = max(took[1] - took[0], 1e-3 * took[1]) / (2 * short)
-    n = max(short, int(round(args.seconds / per_step / 100.0)) * 100)
+    n = args.iterations or iterations_for(args.seconds, name, flags, data, short, folder)
     command = script(name, flags, data, "--iterations", n)
     unbroken = os.path.join(folder, "unbroken")
     run(command + ["--run-dir", unbroken])
@@ -127,10 +133,14 @@ def main():
     p.add_argument("--seconds", type=float, default=20.0, help="train_seconds of a whole run (default 20)")
     p.add_argument("--kill-at", type=float, default=12.0,
                    help="seconds of training before the SIGKILL (default 12)")
+    p.add_argument("--iterations", type=int, help="the runs' iterations, instead of measuring the number that "
+                   "takes --seconds")
     p.add_argument("--cats", default=CATS, help="the folder of the course's cat files (default: %(default)s)")
     args = p.parse_args()
     if not 0 < args.kill_at < args.seconds:
         p.error("--kill-at must lie between 0 and --seconds")
+    if args.iterations is not None and args.iterations < 1:
+        p.error("--iterations must be at least 1")
     jobs = list(args.jobs)
     if not os.path.isfile(os.path.join(args.cats, "train_catvnoncat.h5")):
         print("cat network: not measured: no train_catvnoncat.h5 in %s (--cats DIR)" % args.cats)
