@@ -144,7 +144,7 @@ def build_view(new_root, keep, hide):
             _bind_read_only("/dev/" + name, new_root + "/dev/" + name, devices=True)
     # A kept path under /tmp (a project cloned there, with its environment) would be hidden by
     # each check's private /tmp: a second binding of it, outside /tmp, lets private_tmp put it back.
-    under_tmp = [p for p in paths if _inside(p, "/tmp")]
+    under_tmp = [p for p in paths if p != "/tmp" and _inside(p, "/tmp")]  # /tmp itself stays private
     for i, path in enumerate(under_tmp):
         if not os.path.islink(path):
             _bind_read_only(new_root + path, "%s%s/%d" % (new_root, UNDER_TMP, i))
