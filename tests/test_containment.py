@@ -47,6 +47,26 @@ def run(s, source, timeout=GENEROUS, memory_mb=512):
         return lane.run(job, {"probe.py": b"# the submission's own copy\n"}, sandbox.limits(timeout, memory_mb))
 
 
+PREFIXES = tuple(sorted({sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix}))
+
+
+def _step_below(folder, path):
+    """The name of the first folder under ``folder`` on the way to ``path``."""
+    return os.path.relpath(path, folder).split(os.sep)[0]
+
+
+def _folders_above(paths):
+    """The folders strictly above ``paths`` that the view builds on the way to them (below /,
+    outside the system directories it binds whole)."""
+    found = set()
+    for path in paths:
+        folder = os.path.dirname(path)
+        while folder != "/" and not any(containment._inside(folder, s) for s in containment.SYSTEM_PATHS):
+            found.add(folder)
+            folder = os.path.dirname(folder)
+    return sorted(found)
+
+
 def seen(s, expression, helpers=""):
     """What ``expression`` evaluates to inside a check (through the error message); ``helpers``:
     module-level code it may use."""
@@ -96,8 +116,9 @@ def test_a_check_holds_no_descriptor_but_its_reply_pipe(box):
 
 def test_the_file_system_is_a_read_only_view_without_homes_other_files_or_the_project(box):
     root = eval(seen(box, "sorted(os.listdir('/'))"))
-    allowed = {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "sbin", "tmp", "usr", "root", "work",
-               "home", "opt"}
+    # The system directories, /dev, /tmp, and the first folder on the way to each Python prefix,
+    # wherever the project and its environment were cloned (CI's clone lives elsewhere than ours).
+    allowed = {_step_below("/", p) for p in containment.SYSTEM_PATHS + PREFIXES} | {"dev", "tmp"}
     if sys.prefix.startswith("/tmp/"):  # the environment's second binding (containment.UNDER_TMP), empty
         allowed.add(containment.UNDER_TMP.lstrip("/"))
         assert eval(seen(box, "[os.listdir(os.path.join(%r, n)) for n in os.listdir(%r)]"
@@ -108,8 +129,9 @@ def test_the_file_system_is_a_read_only_view_without_homes_other_files_or_the_pr
     for path in (os.path.join(ROOT, "tf_models"), os.path.join(ROOT, "README.md"), os.path.expanduser("~/.bashrc"),
                  "/etc/passwd", box.scratch):
         assert seen(box, "os.path.exists(%r)" % path) == "False", path
-    if sys.prefix.startswith(ROOT + os.sep):  # the environment lives in the project: only it shows
-        assert eval(seen(box, "os.listdir(%r)" % ROOT)) == [os.path.relpath(sys.prefix, ROOT).split(os.sep)[0]]
+    for folder in _folders_above(PREFIXES):  # e.g. the project, when the environment lives in it
+        shown = eval(seen(box, "sorted(os.listdir(%r))" % folder))
+        assert set(shown) <= {_step_below(folder, p) for p in PREFIXES if containment._inside(p, folder)}, (folder, shown)
     assert seen(box, "os.path.isdir(%r)" % sys.prefix) == "True"  # the Python installation stays
     for path in (os.path.join(sys.prefix, "x"), "/x", "/tmp/submission/x", "/usr/x"):
         message = seen(box, "_try_write(%r)" % path, """
