@@ -6,6 +6,7 @@ raises what it saw, so that the check's error message (the one line the grader k
 import json
 import os
 import pickle
+import shlex
 import shutil
 import struct
 import subprocess
@@ -162,8 +163,8 @@ def test_a_check_has_no_network(box):
 
 
 def test_a_check_has_no_privilege_left(box):
-    if os.geteuid() == 0:
-        assert int(seen(box, "os.getuid()")) == box.sandbox_uid
+    # As root: a user id of its own; as a user (or a container's root): root of its own user namespace.
+    assert int(seen(box, "os.getuid()")) == (0 if box.sandbox_uid is None else box.sandbox_uid)
     for attempt in ("os.setuid(0)", "os.chroot('/tmp')", "os.mknod('/tmp/work/x', 0o600 | 0o020000, os.makedev(1, 3))"):
         outcome = run(box, "import os\ndef f():\n    %s\n" % attempt)
         assert outcome.status == "error" and "PermissionError" in outcome.value, (attempt, outcome)
@@ -331,6 +332,51 @@ def test_messages_refuse_what_is_not_plain_data():
         messages.unframe(struct.pack(">4sQ", b"TFMC", len(deep)) + deep)
 
 
+@pytest.mark.skipif(sys.prefix == sys.base_prefix or not os.path.exists("/usr/bin/unshare"),
+                    reason="needs the suite to run from a virtual environment, and unshare")
+def test_a_clone_under_tmp_is_contained_the_same_way():
+    """The project and its environment seen at a path under /tmp (bound there in a private mount
+    namespace, as a clone made there would lie), where each check's private /tmp would cover them:
+    the sandbox still contains (containment.UNDER_TMP), the environment shows, the project does not."""
+    base = tempfile.mkdtemp(prefix="tf_models-clone-")
+    clone, env = base + "/main", base + "/env"
+    inside = sys.prefix.startswith(ROOT + os.sep)  # the environment lives in the project
+    python = os.path.join(clone if inside else env, os.path.relpath(sys.executable, ROOT if inside else sys.prefix))
+    probe = textwrap.dedent("""
+        import json, sys
+        from tf_models.learner.checker import sandbox
+        body = ("import os, sys\\ndef f():\\n    raise RuntimeError(repr((os.listdir('/'), sorted(os.listdir('/tmp')),"
+                " 'bin' in os.listdir(sys.prefix), os.path.exists(%r),"
+                " [os.listdir('/.under-tmp/' + n) for n in os.listdir('/.under-tmp')])))\\n")
+        job = {"chunks": [{"kind": "def", "source": body, "line": 1}], "path": "p.py", "function": "f",
+               "calls": [()], "labels": "x", "seed": None, "gradient": False}
+        with sandbox.Sandbox(workers=1) as s:
+            with s.lane() as lane:
+                value = lane.run(job, {}, sandbox.limits(30, 512)).value
+            print(json.dumps({"mode": s.mode, "reason": s.reason, "value": value, "prefix": sys.prefix}))
+        """ % os.path.join(clone, "tf_models"))
+    command = ("mkdir -p {clone} {env} && mount --bind {root} {clone} && mount --bind {prefix} {env} && "
+               "cd {clone} && PYTHONPATH={clone} exec {python} -c {probe}").format(
+        clone=clone, env=env, root=ROOT, prefix=sys.prefix, python=python, probe=shlex.quote(probe))
+    try:
+        p = subprocess.run(["unshare", "-m" if os.geteuid() == 0 else "-rm", "--propagation", "private", "sh", "-c", command],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    finally:
+        shutil.rmtree(base)
+    assert p.returncode == 0, p.stderr.decode()
+    out = json.loads(p.stdout.decode().strip().splitlines()[-1])
+    assert out["mode"] == "namespaces", out["reason"]
+    assert out["prefix"].startswith(base + "/"), out  # the check's Python comes from under /tmp
+    assert out["value"].startswith("RuntimeError: "), out
+    root, tmp, environment_shows, project_shows, second_bindings = eval(
+        out["value"][len("RuntimeError: "):].rsplit(" (line", 1)[0])
+    assert environment_shows  # the environment under /tmp, bound back over the check's private /tmp
+    assert containment.UNDER_TMP.lstrip("/") in root
+    assert set(tmp) == {"work", "submission", os.path.basename(base)}, tmp
+    assert not project_shows  # the project's own code stays out of the view
+    assert second_bindings and all(listing == [] for listing in second_bindings)
+
+
 # ---- where the kernel does not allow namespaces ----------------------------------------------------
 
 def test_without_namespaces_the_sandbox_says_what_it_cannot_contain(plain_box):
@@ -341,10 +387,12 @@ def test_without_namespaces_the_sandbox_says_what_it_cannot_contain(plain_box):
 
 @pytest.mark.skipif(os.geteuid() != 0 or not all(os.path.exists(p) for p in ("/usr/bin/unshare", "/usr/bin/setpriv")),
                     reason="needs root to become a normal user (unshare, setpriv)")
-def test_as_a_normal_user_every_check_is_contained_in_a_user_namespace(tmp_path):
-    """The grader run by a user without privileges: namespaces inside a user namespace, no
-    capability left, the same battery of probes. (A private mount namespace shows that user the
-    Python installation where it lies under root's home.)"""
+@pytest.mark.parametrize("grader", ["a normal user", "a container's root"])
+def test_as_a_normal_user_or_a_containers_root_every_check_is_contained_in_a_user_namespace(grader):
+    """The grader run by a user without privileges, or as the root of a container whose user
+    namespace maps that one id (no spare id to run learner code as): namespaces inside a user
+    namespace, no capability left, the same battery of probes. (A private mount namespace shows
+    the normal user the Python installation where it lies under root's home.)"""
     folder = tempfile.mkdtemp(prefix="tf_models-as-user-")  # pytest's tmp_path is root's alone
     os.chmod(folder, 0o755)
     script = os.path.join(folder, "as_user.py")
@@ -377,8 +425,9 @@ def test_as_a_normal_user_every_check_is_contained_in_a_user_namespace(tmp_path)
     hide_root = ("d=$(mktemp -d); mount --bind /root $d; mount -t tmpfs -o mode=0755 none /root; "
                  "mkdir -p /root/.pyenv; [ -d $d/.pyenv ] && mount --bind $d/.pyenv /root/.pyenv; ") \
         if pyenv.startswith("/root/") else ""
+    container = "unshare -rm " if grader == "a container's root" else ""  # its root: the user's one id
     command = ("%s exec setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --bounding-set=-all "
-               "env HOME=/nonexistent %s %s %s" % (hide_root, sys.executable, script, secret))
+               "%senv HOME=/nonexistent %s %s %s" % (hide_root, container, sys.executable, script, secret))
     try:
         p = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", command],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/", timeout=300)

@@ -96,12 +96,37 @@ def become_subreaper():
 
 # ---- namespaces ----------------------------------------------------------------------------
 
-def enter_namespaces():
+def sandbox_uid(offset):
+    """The user id of learner code when the grader runs as root: SANDBOX_UID + ``offset``, where
+    this process's user namespace maps it (as a user and as a group). None otherwise: as a user,
+    or as the root of a container that maps only a few ids (rootless podman, ``unshare -r``), the
+    checks run as the root of a user namespace of their own, every capability dropped."""
+    if os.geteuid() != 0:
+        return None
+    uid = SANDBOX_UID + offset
+    return uid if _mapped(uid, "/proc/self/uid_map") and _mapped(uid, "/proc/self/gid_map") else None
+
+
+def _mapped(number, map_file):
+    """Whether ``number`` is an id of this user namespace (each line of ``map_file``: first id
+    inside, first id outside, count). A kernel without user namespaces has no such file: every id is."""
+    try:
+        with open(map_file) as f:
+            ranges = [[int(field) for field in line.split()] for line in f if line.strip()]
+    except (IOError, OSError):
+        return True
+    except ValueError:
+        return False
+    return any(first <= number < first + count for first, _, count in ranges)
+
+
+def enter_namespaces(own_user_namespace):
     """Enter new mount, network, IPC, UTS and PID namespaces (the PID one holds this process's
-    next child), inside a new user namespace unless running as root. Must be called while the
-    process has a single thread. OSError when the kernel refuses."""
+    next child), inside a new user namespace when ``own_user_namespace`` (always, unless running as
+    root with a ``sandbox_uid``). Must be called while the process has a single thread. OSError
+    when the kernel refuses."""
     flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID
-    if os.geteuid() == 0:
+    if not own_user_namespace:
         unshare(flags)
     else:
         uid, gid = os.geteuid(), os.getegid()

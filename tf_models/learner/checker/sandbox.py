@@ -128,7 +128,7 @@ class Sandbox(object):
         if self.mode == "namespaces":
             return self.scratch  # unused there: each check has a private /tmp
         if self.jobs is None:
-            if os.geteuid() != 0 or _passable(os.path.dirname(self.scratch)):
+            if self.sandbox_uid is None or _passable(os.path.dirname(self.scratch)):
                 self.jobs = self.scratch
             else:
                 self.jobs = tempfile.mkdtemp(prefix="tf_models-sandbox-jobs-", dir="/tmp")
@@ -137,7 +137,7 @@ class Sandbox(object):
 
     @property
     def sandbox_uid(self):
-        return containment.SANDBOX_UID + os.getpid() % 100000 if os.geteuid() == 0 else None
+        return containment.sandbox_uid(os.getpid() % 100000)
 
     @contextlib.contextmanager
     def lane(self):

@@ -11,7 +11,7 @@ descriptor but the socket to the grader, in a session of its own. Settings (JSON
     hide        the project's package and checkout: out of the view (an empty folder over them
                 where they lie inside it) and off the contained process's sys.path
     preload     modules to import now (matplotlib, sklearn, ... that the submissions import)
-    sandbox_uid the user id of contained code when the grader runs as root, else null
+    sandbox_uid the user id of contained code (containment.sandbox_uid), or null
 
 Per check the grader sends one message {"job", "files", "limits"} with, as SCM_RIGHTS, the write
 end of a pipe for the reply (and, when the job names "oracle" functions, the write end of a pipe
@@ -55,7 +55,7 @@ def main(argv):
     containment.die_with_parent()
     if settings["mode"] == "namespaces":
         try:
-            containment.enter_namespaces()
+            containment.enter_namespaces(own_user_namespace=settings["sandbox_uid"] is None)
         except (OSError, KeyError) as e:
             _send(control, {"error": "namespaces refused: %s" % e})
             os._exit(3)
@@ -173,8 +173,7 @@ class Runner(object):
         containment.die_with_parent()
         signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
         files = {name: data.tobytes() for name, data in self.request["files"].items()}
-        root = os.geteuid() == 0 and self.worker.settings["sandbox_uid"] is not None
-        owner = self.worker.settings["sandbox_uid"] if root else None
+        owner = self.worker.settings["sandbox_uid"]
         if self.worker.namespaces:
             work = containment.private_tmp(files, self.limits["tmp_mb"], owner, self.worker.settings["under_tmp"])
             submission = "/tmp/submission"
@@ -245,7 +244,7 @@ class Runner(object):
             limits = self.limits
             containment.set_limits(limits["cpu"], self.worker.address_space + limits["memory_mb"] * 2 ** 20,
                                    limits["processes"], limits["file_size"], limits["open_files"])
-            if self.worker.namespaces or owner is not None:
+            if self.worker.namespaces or owner is not None or os.geteuid() == 0:
                 containment.drop_privileges(owner)
             else:
                 containment.prctl(containment.PR_SET_NO_NEW_PRIVS, 1)
