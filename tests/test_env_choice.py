@@ -356,10 +356,7 @@ def test_tensorflow_markers_pick_one_build_per_platform():
 def test_readme_table_is_the_platform_checks():
     """The README's table "Where each stack installs" lies between the tool's markers, with a row
     per stack and Python and a column per platform that the tool checks."""
-    spec = importlib.util.spec_from_file_location("platform_check",
-                                                  os.path.join(ROOT, "tools", "platform_check.py"))
-    check = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(check)
+    check = _platform_check()
     with open(os.path.join(ROOT, "README.md")) as f:
         readme = f.read()
     assert readme.count(check.BEGIN) == 1 and readme.count(check.END) == 1
@@ -376,13 +373,42 @@ def test_readme_table_is_the_platform_checks():
                     or cell.startswith("no: ")), cell
 
 
+def test_the_chinese_readme_holds_the_same_table_in_chinese():
+    """README.zh-CN.md's table is what the tool writes from README.md's cells: read those cells
+    back, render both tables again, and each README holds its own, character for character."""
+    check = _platform_check()
+    tables = {}
+    for name, _ in check.READMES:
+        with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+            readme = f.read()
+        assert readme.count(check.BEGIN) == 1 and readme.count(check.END) == 1, name
+        tables[name] = readme[readme.index(check.BEGIN):readme.index(check.END) + len(check.END)]
+    english = tables["README.md"]
+    cells = {}
+    for key, stack, version in check.ROWS:
+        row = [line for line in english.splitlines() if line.startswith("| %s, Python %s |" % (stack, version))][0]
+        for (col, _, _, _), cell in zip(check.PLATFORMS, row.strip("|").split("|")[1:]):
+            cells[(key, col)] = cell.strip()
+    passes = check.previous_passes(english)
+    ran_on = re.search(r"The suite passed here \(([^)]*)\)", english)
+    host = [col for col, heading, _, _ in check.PLATFORMS if ran_on and heading == ran_on.group(1)]
+    check.pip_version = lambda: re.search(r"Resolved by pip (\S+) ", english).group(1)
+    for name, language in check.READMES:
+        assert check.render(cells, passes, host[0] if host else None, language) == tables[name], name
+    assert "在本机建立并通过全部测试" in tables["README.zh-CN.md"]  # translated, not copied
+
+
+def _platform_check():
+    spec = importlib.util.spec_from_file_location("platform_check", os.path.join(ROOT, "tools", "platform_check.py"))
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    return check
+
+
 def test_platform_check_keeps_a_suite_pass_in_the_readme():
     """A pass recorded by --suite is read back from the table it wrote (and kept by later runs
     while the requirement files' digest is the same)."""
-    spec = importlib.util.spec_from_file_location("platform_check",
-                                                  os.path.join(ROOT, "tools", "platform_check.py"))
-    check = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(check)
+    check = _platform_check()
     cells = dict(((key, col), "wheels resolve") for key, _, _ in check.ROWS for col, _, _, _ in check.PLATFORMS)
     passes = {"pinned-3.6": "0123456789abcdef@3.6.15", "modern-3.11": "fedcba9876543210@3.11.2"}
     text = check.render(cells, passes, "linux-x86_64")

@@ -1,10 +1,11 @@
 """Where each stack installs: resolve every stack's requirements for every platform and Python that
-the README names, and write the README's table "Where each stack installs".
+the README names, and write the README's table "Where each stack installs" (and its Chinese copy in
+README.zh-CN.md).
 
     python3 tools/platform_check.py            # wheels only: a few minutes, downloads wheels
     python3 tools/platform_check.py --suite    # also builds each stack here and runs the suite (an hour;
                                                # --suite modern-3.13 for one row)
-    python3 tools/platform_check.py --print    # print the table instead of writing README.md
+    python3 tools/platform_check.py --print    # print the table instead of writing the READMEs
 
 Run it with a Python 3.8 or newer whose pip is 24.2 or newer (`pip install --dry-run --report`),
 from outside the project's environments (--suite rebuilds them). Each cell is resolved by pip
@@ -40,6 +41,7 @@ import bootstrap  # noqa: E402  (tools/bootstrap.py: the requirement files and t
 BEGIN = "<!-- platform-check: begin (written by tools/platform_check.py; edit that, not this) -->"
 END = "<!-- platform-check: end -->"
 PASSED = "builds and passes the suite here"
+READMES = [("README.md", "en"), ("README.zh-CN.md", "zh-CN")]  # each holds the table between the markers
 GLIBC = 28          # manylinux wheels up to glibc 2.28 (Debian 10, RHEL 8, Ubuntu 18.10 and newer)
 MACOS = "12_0"      # macOS 12 Monterey or newer
 
@@ -244,23 +246,53 @@ def previous_passes(readme):
     return found
 
 
-def render(cells, passes, host):
+# The same table in README.zh-CN.md: each English phrase of a cell and its Chinese (in this order).
+IN_CHINESE = [
+    (r"^%s$" % re.escape(PASSED), "在本机建立并通过全部测试"),
+    (r"^wheels resolve", "wheel 都能解析"),
+    (r" \((.*): pure Python, built from source\)", lambda m: "（%s：纯 Python，从源码构建）"
+                                                            % m.group(1).replace(", ", "、")),
+    (r"; unpinned: (.*?)(?=;|$)", lambda m: "；未固定版本：" + m.group(1).replace(", ", "、")),
+    (r"; the suite failed here", "；全部测试在本机失败"),
+    (r"^no: first package without a wheel: ", "不行：第一个没有 wheel 的包是 "),
+    (r"^no: the pins conflict there \(pip: (\w+)\)", r"不行：固定版本在那里互相冲突（pip：\1）"),
+    (r"^no: pip failed: ", "不行：pip 失败："),
+]
+
+
+def in_chinese(cell):
+    """A cell of the table as README.zh-CN.md shows it."""
+    for pattern, chinese in IN_CHINESE:
+        cell = re.sub(pattern, chinese, cell)
+    return cell
+
+
+def render(cells, passes, host, language="en"):
+    """The table, between its markers, for README.md (``language`` "en") or README.zh-CN.md
+    ("zh-CN": the same cells in Chinese, without the record of passes, which README.md keeps)."""
+    zh = language == "zh-CN"
+    say = in_chinese if zh else (lambda cell: cell)
     heads = [heading for _, heading, _, _ in PLATFORMS]
-    lines = [BEGIN, "", "| stack, Python | " + " | ".join(heads) + " |",
+    lines = [BEGIN, "", "| %s | " % ("环境，Python" if zh else "stack, Python") + " | ".join(heads) + " |",
              "|---|" + "---|" * len(heads)]
     for key, stack, version in ROWS:
-        row = [cells[(key, col)] for col, _, _, _ in PLATFORMS]
-        lines.append("| %s, Python %s | %s |" % (stack, version, " | ".join(row)))
-    lines += ["", "Resolved by pip %s for manylinux wheels up to glibc 2.%d and macOS %s or newer."
-              % (pip_version(), GLIBC, MACOS.replace("_", "."))]
+        row = [say(cells[(key, col)]) for col, _, _, _ in PLATFORMS]
+        lines.append(("| %s，Python %s | %s |" if zh else "| %s, Python %s | %s |") % (stack, version, " | ".join(row)))
+    macos = MACOS.replace("_", ".")
+    lines += ["", ("由 pip %s 解析，针对 glibc 2.%d 及以下的 manylinux wheel，以及 macOS %s 及以上。" if zh else
+                   "Resolved by pip %s for manylinux wheels up to glibc 2.%d and macOS %s or newer.")
+              % (pip_version(), GLIBC, macos)]
     if passes:
         heading = dict((col, name) for col, name, _, _ in PLATFORMS)[host]
-        ran = ["%s on CPython %s" % (key.split("-")[0], value.split("@")[1])
+        ran = [((key.split("-")[0], value.split("@")[1]))
                for key, value in sorted(passes.items(), key=lambda kv: [r[0] for r in ROWS].index(kv[0]))]
-        lines[-1] += " The suite passed here (%s): %s." % (heading, ", ".join(ran))
-    lines += ["<!-- suite passed here: %s -->" % " ".join("%s=%s" % kv for kv in sorted(passes.items())),
-              END]
-    return "\n".join(lines)
+        if zh:
+            lines[-1] += "全部测试已在本机（%s）通过：%s。" % (heading, "；".join("%s 环境，CPython %s" % r for r in ran))
+        else:
+            lines[-1] += " The suite passed here (%s): %s." % (heading, ", ".join("%s on CPython %s" % r for r in ran))
+    if not zh:
+        lines.append("<!-- suite passed here: %s -->" % " ".join("%s=%s" % kv for kv in sorted(passes.items())))
+    return "\n".join(lines + [END])
 
 
 def pip_version():
@@ -277,7 +309,7 @@ def main(argv=None):
                         help="also build the stack of each row here (through env.sh) and run the whole "
                              "suite: every row, or those named (%s)" % ", ".join(r[0] for r in ROWS))
     parser.add_argument("--print", action="store_true", dest="print_only",
-                        help="print the table instead of writing it into README.md")
+                        help="print the table instead of writing it into README.md and README.zh-CN.md")
     parser.add_argument("--jobs", type=int, default=2, help="pip runs at once (default 2)")
     args = parser.parse_args(argv)
     try:
@@ -293,11 +325,13 @@ def main(argv=None):
             raise Usage("--suite: no row %s (the rows: %s)"
                         % (", ".join(sorted(unknown)), ", ".join(r[0] for r in ROWS)))
         suite_rows = [r[0] for r in ROWS] if args.suite == [] else (args.suite or [])
-        readme_path = os.path.join(ROOT, "README.md")
-        with open(readme_path) as f:
-            readme = f.read()
-        if not args.print_only and (BEGIN not in readme or END not in readme):
-            raise Usage("README.md has no platform-check markers to write between")
+        readmes = {}
+        for name, _ in READMES:
+            with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+                readmes[name] = f.read()
+            if not args.print_only and (BEGIN not in readmes[name] or END not in readmes[name]):
+                raise Usage("%s has no platform-check markers to write between" % name)
+        readme = readmes["README.md"]
     except Usage as e:
         print("error: %s" % e, file=sys.stderr)
         return 2
@@ -333,21 +367,30 @@ def main(argv=None):
         if key in passes:
             cells[(key, host)] = PASSED
 
-    table = render(cells, passes, host)
     if args.print_only:
-        print(table)
+        print(render(cells, passes, host))
         return 0
-    with open(readme_path) as f:  # read again: it may have been edited while the check ran
+    for name, language in READMES:
+        if not write_table(os.path.join(ROOT, name), render(cells, passes, host, language)):
+            return 2
+    return 0
+
+
+def write_table(path, table):
+    """Put ``table`` between the markers of the README at ``path`` (read again: it may have been
+    edited while the check ran). False, with one line on stderr, where the markers are gone."""
+    with open(path, encoding="utf-8") as f:
         readme = f.read()
     if BEGIN not in readme or END not in readme:
-        print("error: README.md lost its platform-check markers while the check ran", file=sys.stderr)
-        return 2
+        print("error: %s lost its platform-check markers while the check ran" % os.path.basename(path),
+              file=sys.stderr)
+        return False
     start, end = readme.index(BEGIN), readme.index(END) + len(END)
-    with open(readme_path + ".tmp", "w") as f:
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
         f.write(readme[:start] + table + readme[end:])
-    os.replace(readme_path + ".tmp", readme_path)
-    print("platform_check: wrote the table into %s" % readme_path)
-    return 0
+    os.replace(path + ".tmp", path)
+    print("platform_check: wrote the table into %s" % path)
+    return True
 
 
 if __name__ == "__main__":
