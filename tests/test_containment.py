@@ -3,9 +3,11 @@ containment, contained, messages): what a contained check sees and can do, how i
 the grader accepts back from it. A probe is a learner function ``f()`` that looks at its world and
 raises what it saw, so that the check's error message (the one line the grader keeps) reports it.
 """
+import errno
 import json
 import os
 import pickle
+import resource
 import shlex
 import shutil
 import struct
@@ -383,6 +385,33 @@ def test_without_namespaces_the_sandbox_says_what_it_cannot_contain(plain_box):
     assert plain_box.mode == "processes"
     assert plain_box.uncontained == sorted(containment.UNCONTAINED.values())
     assert seen(plain_box, "os.getcwd() != %r and os.listdir('.') == []" % os.getcwd()) == "True"
+
+
+def test_without_linux_each_containment_call_degrades_to_what_the_system_has(monkeypatch):
+    """macOS (untested there): a C library without unshare or prctl, and a kernel that refuses
+    RLIMIT_AS. Namespaces are refused as an OSError (the sandbox takes the processes way), the
+    Linux-only calls do nothing, and the other limits are still set; on Linux a refusal stays an error."""
+    monkeypatch.setattr(containment, "_LIBC", [object()])
+    with pytest.raises(OSError) as refused:
+        containment.enter_namespaces(own_user_namespace=True)
+    assert refused.value.errno == errno.ENOSYS
+    containment.die_with_parent()
+    containment.become_subreaper()
+    containment.no_new_privileges()
+    containment._drop_bounding_set()
+    set_now = []
+
+    def setrlimit(what, values):
+        if what == resource.RLIMIT_AS:
+            raise ValueError("not allowed")
+        set_now.append(what)
+    monkeypatch.setattr(resource, "setrlimit", setrlimit)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    containment.set_limits(10, 2 ** 30, 16, 2 ** 24, 64)
+    assert resource.RLIMIT_CPU in set_now and resource.RLIMIT_NOFILE in set_now and resource.RLIMIT_AS not in set_now
+    monkeypatch.setattr(sys, "platform", "linux")
+    with pytest.raises(ValueError):
+        containment.set_limits(10, 2 ** 30, 16, 2 ** 24, 64)
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not all(os.path.exists(p) for p in ("/usr/bin/unshare", "/usr/bin/setpriv")),

@@ -25,6 +25,7 @@ import errno
 import os
 import platform
 import resource
+import sys
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -70,6 +71,8 @@ def _check(result, what):
 
 
 def unshare(flags):
+    if not hasattr(libc(), "unshare"):  # not Linux: the "processes" way
+        raise OSError(errno.ENOSYS, "this system has no namespaces")
     _check(libc().unshare(ctypes.c_int(flags)), "unshare")
 
 
@@ -80,18 +83,35 @@ def mount(source, target, fstype, flags, data=None):
 
 
 def prctl(option, value):
+    if not hasattr(libc(), "prctl"):
+        raise OSError(errno.ENOSYS, "this system has no prctl")
     _check(libc().prctl(ctypes.c_int(option), ctypes.c_ulong(value), ctypes.c_ulong(0),
                         ctypes.c_ulong(0), ctypes.c_ulong(0)), "prctl %d" % option)
 
 
 def die_with_parent():
-    """SIGKILL this process when its parent dies (the kernel forgets it on a change of user id)."""
-    prctl(PR_SET_PDEATHSIG, 9)
+    """SIGKILL this process when its parent dies (the kernel forgets it on a change of user id).
+    Linux only; elsewhere nothing (the process group is still killed as a whole)."""
+    _where_linux(PR_SET_PDEATHSIG, 9)
 
 
 def become_subreaper():
-    """Orphans among this process's descendants become its children (so it can still kill them)."""
-    prctl(PR_SET_CHILD_SUBREAPER, 1)
+    """Orphans among this process's descendants become its children (so it can still kill them).
+    Linux only."""
+    _where_linux(PR_SET_CHILD_SUBREAPER, 1)
+
+
+def no_new_privileges():
+    """No set-user-id program or file capability can grant this process anything. Linux only."""
+    _where_linux(PR_SET_NO_NEW_PRIVS, 1)
+
+
+def _where_linux(option, value):
+    try:
+        prctl(option, value)
+    except OSError as e:
+        if e.errno != errno.ENOSYS:
+            raise
 
 
 # ---- namespaces ----------------------------------------------------------------------------
@@ -279,7 +299,12 @@ def set_limits(cpu_seconds, address_space, processes, file_size, open_files):
         _, old_hard = resource.getrlimit(what)
         if old_hard != resource.RLIM_INFINITY:
             value, hard = min(value, old_hard), min(hard, old_hard)
-        resource.setrlimit(what, (value, hard))
+        try:
+            resource.setrlimit(what, (value, hard))
+        except (ValueError, OSError):
+            if sys.platform.startswith("linux"):
+                raise
+            # macOS refuses some (RLIMIT_AS): the others and the deadline still hold there
 
 
 def drop_privileges(sandbox_uid):
@@ -295,10 +320,12 @@ def drop_privileges(sandbox_uid):
     else:
         prctl(PR_SET_SECUREBITS, SECURE_BITS)
         _clear_capabilities()
-    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    no_new_privileges()
 
 
 def _drop_bounding_set():
+    if not hasattr(libc(), "prctl"):  # not Linux: no capability bounding set to drop
+        return
     for cap in range(64):
         if libc().prctl(ctypes.c_int(PR_CAPBSET_DROP), ctypes.c_ulong(cap), ctypes.c_ulong(0),
                         ctypes.c_ulong(0), ctypes.c_ulong(0)) != 0:

@@ -214,7 +214,10 @@ class Runner(object):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return self._kill(child, {"end": "deadline"})
-            signal.sigtimedwait([signal.SIGCHLD], min(remaining, 0.5))
+            if hasattr(signal, "sigtimedwait"):
+                signal.sigtimedwait([signal.SIGCHLD], min(remaining, 0.5))
+            else:  # macOS: no sigtimedwait
+                time.sleep(min(remaining, 0.01))
 
     def _kill(self, child, report):
         _kill_group(child)
@@ -247,7 +250,7 @@ class Runner(object):
             if self.worker.namespaces or owner is not None or os.geteuid() == 0:
                 containment.drop_privileges(owner)
             else:
-                containment.prctl(containment.PR_SET_NO_NEW_PRIVS, 1)
+                containment.no_new_privileges()
             containment.die_with_parent()
             signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
             os.chdir(work)
@@ -311,7 +314,11 @@ def _kill_group(pid):
 def _children(parent):
     """Process ids whose parent is ``parent`` (from /proc)."""
     found = []
-    for name in os.listdir("/proc"):
+    try:
+        names = os.listdir("/proc")
+    except OSError:  # no /proc (macOS): the process group's kill is all there is
+        return found
+    for name in names:
         if name.isdigit():
             try:
                 with open("/proc/%s/stat" % name) as f:
