@@ -110,9 +110,12 @@ def _inside(path, folder):
 
 
 def _hidden(entry, hide):
-    """Whether a sys.path entry leads to the project: one of ``hide`` itself, or inside the
-    package (an environment inside the checkout, .venv-*/..., stays)."""
-    return any(os.path.abspath(entry) == os.path.abspath(h) for h in hide) or _inside(entry, hide[0])
+    """Whether a sys.path entry leads to the project: one of ``hide`` itself, inside the package
+    (an environment inside the checkout, .venv-*/..., stays), or another checkout holding a copy
+    of the package (an editable install's path from a clone that also lies elsewhere)."""
+    return (any(os.path.abspath(entry) == os.path.abspath(h) for h in hide) or _inside(entry, hide[0])
+            or (os.path.isdir(os.path.join(entry, os.path.basename(hide[0])))
+                and os.path.basename(os.path.abspath(entry)) not in ("site-packages", "dist-packages")))
 
 
 class Worker(object):
