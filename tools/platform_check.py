@@ -267,30 +267,33 @@ def in_chinese(cell):
     return cell
 
 
+# What the table says around its cells, in each README's language.
+WORDING = {
+    "en": {"corner": "stack, Python", "row": "| %s, Python %s | %s |", "cell": lambda cell: cell,
+           "resolved": "Resolved by pip %s for manylinux wheels up to glibc 2.%d and macOS %s or newer.",
+           "passed": " The suite passed here (%s): %s.", "ran": "%s on CPython %s", "and": ", "},
+    "zh-CN": {"corner": "环境，Python", "row": "| %s，Python %s | %s |", "cell": in_chinese,
+              "resolved": "由 pip %s 解析，针对 glibc 2.%d 及以下的 manylinux wheel，以及 macOS %s 及以上。",
+              "passed": "全部测试已在本机（%s）通过：%s。", "ran": "%s 环境，CPython %s", "and": "；"},
+}
+
+
 def render(cells, passes, host, language="en"):
     """The table, between its markers, for README.md (``language`` "en") or README.zh-CN.md
     ("zh-CN": the same cells in Chinese, without the record of passes, which README.md keeps)."""
-    zh = language == "zh-CN"
-    say = in_chinese if zh else (lambda cell: cell)
+    say = WORDING[language]
     heads = [heading for _, heading, _, _ in PLATFORMS]
-    lines = [BEGIN, "", "| %s | " % ("环境，Python" if zh else "stack, Python") + " | ".join(heads) + " |",
-             "|---|" + "---|" * len(heads)]
+    lines = [BEGIN, "", "| %s | " % say["corner"] + " | ".join(heads) + " |", "|---|" + "---|" * len(heads)]
     for key, stack, version in ROWS:
-        row = [say(cells[(key, col)]) for col, _, _, _ in PLATFORMS]
-        lines.append(("| %s，Python %s | %s |" if zh else "| %s, Python %s | %s |") % (stack, version, " | ".join(row)))
-    macos = MACOS.replace("_", ".")
-    lines += ["", ("由 pip %s 解析，针对 glibc 2.%d 及以下的 manylinux wheel，以及 macOS %s 及以上。" if zh else
-                   "Resolved by pip %s for manylinux wheels up to glibc 2.%d and macOS %s or newer.")
-              % (pip_version(), GLIBC, macos)]
+        row = [say["cell"](cells[(key, col)]) for col, _, _, _ in PLATFORMS]
+        lines.append(say["row"] % (stack, version, " | ".join(row)))
+    lines += ["", say["resolved"] % (pip_version(), GLIBC, MACOS.replace("_", "."))]
     if passes:
         heading = dict((col, name) for col, name, _, _ in PLATFORMS)[host]
-        ran = [((key.split("-")[0], value.split("@")[1]))
+        ran = [say["ran"] % (key.split("-")[0], value.split("@")[1])
                for key, value in sorted(passes.items(), key=lambda kv: [r[0] for r in ROWS].index(kv[0]))]
-        if zh:
-            lines[-1] += "全部测试已在本机（%s）通过：%s。" % (heading, "；".join("%s 环境，CPython %s" % r for r in ran))
-        else:
-            lines[-1] += " The suite passed here (%s): %s." % (heading, ", ".join("%s on CPython %s" % r for r in ran))
-    if not zh:
+        lines[-1] += say["passed"] % (heading, say["and"].join(ran))
+    if language == "en":
         lines.append("<!-- suite passed here: %s -->" % " ".join("%s=%s" % kv for kv in sorted(passes.items())))
     return "\n".join(lines + [END])
 
